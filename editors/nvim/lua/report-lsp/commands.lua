@@ -1,0 +1,151 @@
+-- :ReportTargets and :ReportDuplicates: run the report-lsp CLI and fill the quickfix list.
+local M = {}
+
+local function run(cmd, cwd)
+  if vim.system then
+    local r = vim.system(cmd, { text = true, cwd = cwd }):wait(120000)
+    return r.code, r.stdout or '', r.stderr or ''
+  end
+  -- Neovim 0.9 has no vim.system.
+  local out = vim.fn.system(cmd)
+  return vim.v.shell_error, out, out
+end
+
+--- Nil when the CLI worked; else a message, telling apart a server too old for the subcommand.
+function M.failure(sub, code, stderr)
+  if code == 0 then
+    return nil
+  end
+  local s = stderr:lower()
+  if (s:find('unrecognized subcommand', 1, true) or s:find('unexpected argument', 1, true)) and s:find(sub, 1, true) then
+    return ('report-lsp: this server has no "%s" command yet; update report-lsp'):format(sub)
+  end
+  local first = vim.split(vim.trim(stderr), '\n')[1] or ''
+  return ('report-lsp %s failed (exit %d): %s'):format(sub, code, first)
+end
+
+local function str(v)
+  if type(v) == 'string' then
+    return v
+  elseif type(v) == 'number' then
+    return tostring(v)
+  end
+end
+
+local function num(v, default)
+  v = tonumber(v)
+  if v == nil or v < 1 then
+    return default
+  end
+  return math.floor(v)
+end
+
+--- Quickfix items from `targets --format json`: an array (or { targets = [...] }) of objects
+--- with a 1-based `line`, optional `column`, and a description in `text`/`name`/`indicator`.
+function M.targets_to_qf(decoded, filename)
+  local list = vim.islist and vim.islist(decoded) and decoded or (vim.tbl_islist and vim.tbl_islist(decoded) and decoded)
+  list = list or (type(decoded) == 'table' and decoded.targets) or {}
+  local items = {}
+  for _, t in ipairs(list) do
+    local parts = {}
+    for _, k in ipairs({ 'text', 'name', 'indicator', 'target', 'value' }) do
+      local s = str(t[k])
+      if s and s ~= '' then
+        parts[#parts + 1] = s
+      end
+    end
+    items[#items + 1] = {
+      filename = str(t.path) or str(t.file) or filename,
+      lnum = num(t.line or t.start_line or t.startLine, 1),
+      col = num(t.column or t.col, 1),
+      text = table.concat(parts, ' | '),
+    }
+  end
+  return items
+end
+
+--- Quickfix items from `duplicates --format json`: clusters as an array (or { clusters = [...] }),
+--- each an array of members or an object with `members`/`locations`/`occurrences`.
+function M.duplicates_to_qf(decoded, dir)
+  local clusters = (type(decoded) == 'table' and decoded.clusters) or decoded
+  local items = {}
+  for i, c in ipairs(type(clusters) == 'table' and clusters or {}) do
+    local members = c.members or c.locations or c.occurrences or c
+    for _, m in ipairs(members) do
+      local file = str(m.path) or str(m.file) or ''
+      if file ~= '' and not file:match('^/') then
+        file = dir .. '/' .. file
+      end
+      items[#items + 1] = {
+        filename = file,
+        lnum = num(m.line or m.start_line or m.startLine, 1),
+        text = ('[%d] %s'):format(i, str(m.text) or str(m.preview) or ''),
+      }
+    end
+  end
+  return items
+end
+
+local function decode(text)
+  local ok, v = pcall(vim.json.decode, text, { luanil = { object = true, array = true } })
+  if not ok then
+    return nil, 'report-lsp printed invalid JSON: ' .. tostring(v)
+  end
+  return v
+end
+
+function M.targets(plugin)
+  local file = vim.api.nvim_buf_get_name(0)
+  if file == '' then
+    return vim.notify('report-lsp: the buffer has no file', vim.log.levels.WARN)
+  end
+  if vim.bo.modified then
+    vim.cmd.write()
+  end
+  local cmd = { plugin.cmd[1], 'targets', file, '--format', 'json' }
+  local code, out, err = run(cmd, vim.fs.dirname(file))
+  local msg = M.failure('targets', code, err)
+  if msg then
+    return vim.notify(msg, vim.log.levels.ERROR)
+  end
+  local decoded, derr = decode(out)
+  if derr then
+    return vim.notify(derr, vim.log.levels.ERROR)
+  end
+  local items = M.targets_to_qf(decoded, file)
+  vim.fn.setqflist({}, ' ', { title = 'report-lsp targets: ' .. vim.fs.basename(file), items = items })
+  if #items == 0 then
+    return vim.notify('report-lsp: no targets found', vim.log.levels.INFO)
+  end
+  vim.cmd.copen()
+end
+
+function M.duplicates(plugin, dir)
+  dir = vim.fs.normalize(vim.fn.fnamemodify(dir ~= '' and dir or vim.fn.getcwd(), ':p')):gsub('/$', '')
+  local code, out, err = run({ plugin.cmd[1], 'duplicates', dir, '--format', 'json' }, dir)
+  local msg = M.failure('duplicates', code, err)
+  if msg then
+    return vim.notify(msg, vim.log.levels.ERROR)
+  end
+  local decoded, derr = decode(out)
+  if derr then
+    return vim.notify(derr, vim.log.levels.ERROR)
+  end
+  local items = M.duplicates_to_qf(decoded, dir)
+  vim.fn.setqflist({}, ' ', { title = 'report-lsp duplicates: ' .. dir, items = items })
+  if #items == 0 then
+    return vim.notify('report-lsp: no duplicate passages', vim.log.levels.INFO)
+  end
+  vim.cmd.copen()
+end
+
+function M.create(plugin)
+  vim.api.nvim_create_user_command('ReportTargets', function()
+    M.targets(plugin)
+  end, { desc = 'report-lsp: targets of this report into the quickfix list' })
+  vim.api.nvim_create_user_command('ReportDuplicates', function(a)
+    M.duplicates(plugin, a.args)
+  end, { nargs = '?', complete = 'dir', desc = 'report-lsp: duplicate passages under DIR (default: cwd) into the quickfix list' })
+end
+
+return M

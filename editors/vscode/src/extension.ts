@@ -1,0 +1,309 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
+} from 'vscode-languageclient/node';
+import { csvToMarkdown, describeFailure, parseDuplicates, runCli } from './cli';
+import { CLIENT_ID, CLIENT_NAME, configurationResult, DIAGNOSTIC_SOURCE, SERVER_ARGS } from './clientConfig';
+import { documentSelector, Exclusions } from './files';
+import { resolveServerPath } from './serverPath';
+import { buildServerSettings, type Properties, SECTION, serverKeys } from './settings';
+
+const EXCLUDED_KEY = 'reportLsp.excludedFiles';
+
+let client: LanguageClient | undefined;
+let ctx: vscode.ExtensionContext;
+let exclusions: Exclusions;
+let status: vscode.StatusBarItem;
+let progress: { title: string; percentage?: number } | undefined;
+let output: vscode.OutputChannel;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  ctx = context;
+  exclusions = new Exclusions(context.workspaceState.get<string[]>(EXCLUDED_KEY, []));
+  output = vscode.window.createOutputChannel(CLIENT_NAME);
+  status = vscode.window.createStatusBarItem('reportLsp.status', vscode.StatusBarAlignment.Right, 100);
+  status.name = CLIENT_NAME;
+  status.command = 'reportLsp.toggleFile';
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand('reportLsp.restart', restart),
+    vscode.commands.registerCommand('reportLsp.toggleFile', toggleFile),
+    vscode.commands.registerCommand('reportLsp.showTargets', showTargets),
+    vscode.commands.registerCommand('reportLsp.showDuplicates', showDuplicates),
+    vscode.commands.registerCommand('reportLsp.fixAll', fixAll),
+    vscode.window.onDidChangeActiveTextEditor(updateStatus),
+    vscode.languages.onDidChangeDiagnostics(updateStatus),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      // The selector and server path are fixed when the client starts; server options are
+      // pushed live through `synchronize.configurationSection`.
+      if (e.affectsConfiguration('reportLsp.files') || e.affectsConfiguration('reportLsp.server.path')) {
+        await restart();
+      }
+    }),
+  );
+  await start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function serverSettings(): Record<string, unknown> {
+  const manifest = ctx.extension.packageJSON as { contributes: { configuration: { properties: Properties } } };
+  const properties = manifest.contributes.configuration.properties;
+  const config = vscode.workspace.getConfiguration();
+  return buildServerSettings(serverKeys(properties), (key) => config.get(key));
+}
+
+function isExcluded(uri: vscode.Uri): boolean {
+  return exclusions.has(uri.toString());
+}
+
+function serverPathOrError(): string | undefined {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const resolved = resolveServerPath({
+    configured: config.get<string>('server.path', ''),
+    extensionPath: ctx.extensionPath,
+    envPath: process.env.PATH,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+  if (resolved.ok) {
+    output.appendLine(`Using ${resolved.path} (${resolved.source})`);
+    return resolved.path;
+  }
+  void vscode.window.showErrorMessage(resolved.message, 'Open Settings').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'reportLsp.server.path');
+  });
+  return undefined;
+}
+
+async function start(): Promise<void> {
+  const command = serverPathOrError();
+  if (!command) {
+    updateStatus();
+    return;
+  }
+  const serverOptions: ServerOptions = { command, args: [...SERVER_ARGS], transport: TransportKind.stdio };
+  const filesGlob = vscode.workspace.getConfiguration(SECTION).get<string>('files');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(filesGlob),
+    initializationOptions: serverSettings(),
+    synchronize: { configurationSection: SECTION },
+    outputChannel: output,
+    diagnosticCollectionName: DIAGNOSTIC_SOURCE,
+    middleware: {
+      // Files switched off from the status bar stay matched by the selector but are not synced.
+      didOpen: (doc, next) => (isExcluded(doc.uri) ? Promise.resolve() : next(doc)),
+      didChange: (e, next) => (isExcluded(e.document.uri) ? Promise.resolve() : next(e)),
+      didClose: (doc, next) => (isExcluded(doc.uri) ? Promise.resolve() : next(doc)),
+      didSave: (doc, next) => (isExcluded(doc.uri) ? Promise.resolve() : next(doc)),
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, isExcluded(uri) ? [] : diagnostics),
+      provideDocumentSymbols: (doc, token, next) => (isExcluded(doc.uri) ? undefined : next(doc, token)),
+      provideFoldingRanges: (doc, c, token, next) => (isExcluded(doc.uri) ? undefined : next(doc, c, token)),
+      provideHover: (doc, pos, token, next) => (isExcluded(doc.uri) ? undefined : next(doc, pos, token)),
+      provideCodeActions: (doc, range, c, token, next) =>
+        isExcluded(doc.uri) ? undefined : next(doc, range, c, token),
+      workspace: {
+        // Send only the server's keys, shaped like report-lsp.toml, not client-only settings.
+        configuration: (params) => configurationResult(params.items, serverSettings()),
+      },
+    },
+  };
+  const c = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  client = c;
+  c.onDidChangeState(() => {
+    if (c.state !== State.Running) progress = undefined;
+    updateStatus();
+  });
+  // Track work-done progress ourselves to show it in the status bar item.
+  c.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
+    c.onProgress(WorkDoneProgress.type, token, (value) => {
+      if (value.kind === 'begin') {
+        progress = { title: value.title, percentage: value.percentage };
+      } else if (value.kind === 'report') {
+        progress = { title: progress?.title ?? 'Working', percentage: value.percentage ?? progress?.percentage };
+      } else {
+        progress = undefined;
+      }
+      updateStatus();
+    });
+    return null;
+  });
+  try {
+    await c.start();
+  } catch (e) {
+    void vscode.window.showErrorMessage(`${CLIENT_NAME}: the server failed to start: ${(e as Error).message}`);
+  }
+  updateStatus();
+}
+
+async function restart(): Promise<void> {
+  const old = client;
+  client = undefined;
+  if (old) {
+    try {
+      await old.stop();
+    } catch (e) {
+      output.appendLine(`stop failed: ${(e as Error).message}`);
+    }
+  }
+  await start();
+}
+
+function reportEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file') return undefined;
+  const filesGlob = vscode.workspace.getConfiguration(SECTION).get<string>('files');
+  return vscode.languages.match(documentSelector(filesGlob), editor.document) > 0 ? editor : undefined;
+}
+
+function updateStatus(): void {
+  const editor = reportEditor();
+  if (!editor && !progress) {
+    status.hide();
+    return;
+  }
+  const state = client?.state;
+  const stateText = state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
+  let text: string;
+  if (progress) {
+    const pct = progress.percentage !== undefined ? ` ${Math.round(progress.percentage)}%` : '';
+    text = `$(sync~spin) Report: ${progress.title}${pct}`;
+  } else if (state !== State.Running) {
+    text = state === State.Starting ? '$(loading~spin) Report' : '$(error) Report: stopped';
+  } else if (editor && isExcluded(editor.document.uri)) {
+    text = '$(circle-slash) Report: off';
+  } else {
+    const n = editor
+      ? vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE).length
+      : 0;
+    text = n === 0 ? '$(pass) Report' : `$(warning) Report: ${n}`;
+  }
+  status.text = text;
+  const fileAction = editor && isExcluded(editor.document.uri) ? 'check this file again' : 'stop checking this file';
+  status.tooltip = `${CLIENT_NAME}: server ${stateText}. Click to ${fileAction}.`;
+  status.show();
+}
+
+async function toggleFile(): Promise<void> {
+  const editor = reportEditor();
+  if (!editor) {
+    void vscode.window.showInformationMessage(`${CLIENT_NAME}: the active file does not match reportLsp.files.`);
+    return;
+  }
+  const doc = editor.document;
+  const nowExcluded = exclusions.toggle(doc.uri.toString());
+  await ctx.workspaceState.update(EXCLUDED_KEY, exclusions.toJSON());
+  const c = client;
+  if (c?.state === State.Running) {
+    // Tell the server the file is gone (or back) without restarting it.
+    if (nowExcluded) {
+      await c.sendNotification(DidCloseTextDocumentNotification.type, {
+        textDocument: { uri: c.code2ProtocolConverter.asUri(doc.uri) },
+      });
+      c.diagnostics?.delete(doc.uri);
+    } else {
+      await c.sendNotification(DidOpenTextDocumentNotification.type, c.code2ProtocolConverter.asOpenTextDocumentParams(doc));
+    }
+  }
+  updateStatus();
+}
+
+async function showTargets(): Promise<void> {
+  const editor = reportEditor();
+  const server = serverPathOrError();
+  if (!editor || !server) {
+    if (!editor) void vscode.window.showInformationMessage(`${CLIENT_NAME}: open a report file first.`);
+    return;
+  }
+  const file = editor.document.uri.fsPath;
+  if (editor.document.isDirty) await editor.document.save();
+  const result = await runCli(server, ['targets', file, '--format', 'csv'], path.dirname(file));
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(describeFailure('targets', result));
+    return;
+  }
+  const md = csvToMarkdown(result.stdout, `Targets: ${path.basename(file)}`);
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+}
+
+async function showDuplicates(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const server = serverPathOrError();
+  if (!folder || !server) {
+    if (!folder) void vscode.window.showInformationMessage(`${CLIENT_NAME}: open a folder first.`);
+    return;
+  }
+  const dir = folder.uri.fsPath;
+  const result = await runCli(server, ['duplicates', dir, '--format', 'json'], dir, 300_000);
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(describeFailure('duplicates', result));
+    return;
+  }
+  let clusters;
+  try {
+    clusters = parseDuplicates(result.stdout);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`${CLIENT_NAME}: cannot read duplicates output: ${(e as Error).message}`);
+    return;
+  }
+  if (clusters.length === 0) {
+    void vscode.window.showInformationMessage(`${CLIENT_NAME}: no duplicate passages in ${folder.name}.`);
+    return;
+  }
+  type Item = vscode.QuickPickItem & { file?: string; line?: number };
+  const items: Item[] = [];
+  clusters.forEach((cl, i) => {
+    items.push({ label: `${i + 1}. ${cl.label.slice(0, 60)}`, kind: vscode.QuickPickItemKind.Separator });
+    for (const loc of cl.locations) {
+      const file = path.isAbsolute(loc.path) ? loc.path : path.join(dir, loc.path);
+      items.push({ label: `${path.relative(dir, file)}:${loc.line}`, detail: loc.text, file, line: loc.line });
+    }
+  });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `${clusters.length} duplicate clusters`,
+    matchOnDetail: true,
+  });
+  if (pick?.file) {
+    const pos = new vscode.Position((pick.line ?? 1) - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(pick.file), { selection: new vscode.Range(pos, pos) });
+  }
+}
+
+async function fixAll(): Promise<void> {
+  const editor = reportEditor();
+  if (!editor) return;
+  const doc = editor.document;
+  const all = new vscode.Range(0, 0, doc.lineCount, 0);
+  const kind = vscode.CodeActionKind.SourceFixAll;
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      all,
+      kind.value,
+      10,
+    )) ?? [];
+  const action = actions.find((a) => a.kind && kind.contains(a.kind));
+  if (!action) {
+    void vscode.window.showInformationMessage(`${CLIENT_NAME}: nothing to fix in this file.`);
+    return;
+  }
+  if (action.edit) await vscode.workspace.applyEdit(action.edit);
+  if (action.command) {
+    const args: unknown[] = action.command.arguments ?? [];
+    await vscode.commands.executeCommand(action.command.command, ...args);
+  }
+}

@@ -1,0 +1,56 @@
+//! The pure analysis core: `&str` in, plain data with byte ranges out. No LSP types, no I/O, no
+//! async; every function is total (best-effort output, never a panic on any input).
+
+pub mod finding;
+pub mod heading;
+pub mod numeral;
+pub mod outline;
+pub mod rules;
+pub mod text;
+
+use outline::Outline;
+use text::Line;
+
+/// Everything derived from one document text, computed once per snapshot and shared by the
+/// features (outline, folding, rules).
+#[derive(Debug, Clone)]
+pub struct Analysis<'t> {
+    pub text: &'t str,
+    pub lines: Vec<Line>,
+    pub outline: Outline,
+}
+
+impl<'t> Analysis<'t> {
+    pub fn new(text: &'t str) -> Analysis<'t> {
+        let lines = text::split_lines(text);
+        let outline = outline::build(text, &lines);
+        Analysis {
+            text,
+            lines,
+            outline,
+        }
+    }
+}
+
+/// A folding range over whole lines (0-based, inclusive), one per section spanning two or more
+/// lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fold {
+    pub start_line: usize,
+    pub end_line: usize,
+    pub collapsed_text: String,
+}
+
+pub fn folding_ranges(analysis: &Analysis<'_>) -> Vec<Fold> {
+    analysis
+        .outline
+        .sections
+        .iter()
+        .filter(|s| s.last_line > s.first_line)
+        .map(|s| Fold {
+            start_line: s.first_line,
+            end_line: s.last_line,
+            collapsed_text: s.name.clone(),
+        })
+        .collect()
+}

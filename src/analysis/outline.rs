@@ -1,0 +1,617 @@
+//! The outline: every section heading of a report as a tree, with byte ranges.
+//!
+//! Choices (documented in ARCHITECTURE.md):
+//! - The document title, when there is one, is the root that holds the sections; a report pasted
+//!   several times into one file yields one root per copy.
+//! - Levels come from the document: the first numbering family seen is the outermost, a family
+//!   first seen inside another nests under it, and a family seen again closes the deeper ones
+//!   (篇 > 章 > 一、 in a plan; 一、 > （一） in a city report; unnumbered headings > 一、 in a
+//!   district report).
+//! - `一是… 二是…` paragraph openers are leaf children named by their first clause; they never
+//!   hold other sections and never take part in the nesting.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::heading::{
+    display_name, has_document_keyword, heading_sentence_end, is_caption, is_dateline,
+    is_debris_line, is_salutation, is_short_title_shape, is_speaker_line, list_opener,
+    number_prefix, Family, Marker,
+};
+use super::text::{char_len, is_blank_char, is_cjk, is_clause_punct, is_sentence_end, Line};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionKind {
+    /// The document title (root).
+    Title,
+    /// A numbered or unnumbered section heading.
+    Heading,
+    /// A `一是…` paragraph opener.
+    ListItem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// `None` for titles; `Unnumbered` for standalone short headings.
+    pub family: Option<Family>,
+    pub number: Option<u32>,
+    pub marker: Option<Marker>,
+    /// The number prefix (`（一）`) and the numeral inside it, for renumbering fixes.
+    pub prefix: Option<Range<usize>>,
+    pub numeral: Option<Range<usize>>,
+    /// Never empty.
+    pub name: String,
+    /// From the start of the heading line to the end of the section's last non-blank line.
+    pub range: Range<usize>,
+    /// The heading text (for an inline heading, its first sentence; for a heading broken by a
+    /// PDF line break, both pieces).
+    pub selection: Range<usize>,
+    /// Line index (0-based) of the heading and of the section's last non-blank line.
+    pub first_line: usize,
+    pub last_line: usize,
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// Body paragraphs (non-blank, non-heading lines) inside the section, subsections included.
+    pub paragraphs: usize,
+    /// Non-blank characters inside the section, subsections included.
+    pub chars: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// All sections in document order.
+    pub sections: Vec<Section>,
+    pub roots: Vec<usize>,
+}
+
+impl Outline {
+    /// Sections that are headings (numbered or not), in document order.
+    pub fn headings(&self) -> impl Iterator<Item = (usize, &Section)> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == SectionKind::Heading)
+    }
+
+    /// Children of `parent` (`None`: the roots).
+    pub fn children_of(&self, parent: Option<usize>) -> &[usize] {
+        match parent {
+            Some(p) => &self.sections[p].children,
+            None => &self.roots,
+        }
+    }
+
+    /// The innermost section whose range contains `offset`.
+    pub fn section_at(&self, offset: usize) -> Option<usize> {
+        let mut found = None;
+        let mut level = &self.roots;
+        loop {
+            let next = level.iter().copied().find(|&i| {
+                let r = &self.sections[i].range;
+                r.start <= offset && offset <= r.end
+            });
+            match next {
+                Some(i) => {
+                    found = Some(i);
+                    level = &self.sections[i].children;
+                }
+                None => return found,
+            }
+        }
+    }
+}
+
+/// What the builder decided about one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Blank,
+    /// Dateline, speaker, salutation, duplicated title, debris, caption: never a heading, not a
+    /// body paragraph either.
+    Meta,
+    Body,
+    /// A line joined to the heading above it (the `平` of a heading broken by a PDF line break).
+    HeadingTail,
+    Section,
+}
+
+struct Candidate {
+    kind: SectionKind,
+    family: Option<Family>,
+    number: Option<u32>,
+    marker: Option<Marker>,
+    prefix: Option<Range<usize>>,
+    numeral: Option<Range<usize>>,
+    line: usize,
+    selection: Range<usize>,
+    name: String,
+}
+
+/// Builds the outline of `text`, whose lines are `lines` (from [`super::text::split_lines`]).
+pub fn build(text: &str, lines: &[Line]) -> Outline {
+    let roles_and_candidates = classify(text, lines);
+    assemble(text, lines, roles_and_candidates)
+}
+
+fn trimmed<'t>(text: &'t str, line: &Line) -> &'t str {
+    &text[line.trimmed()]
+}
+
+fn next_nonblank(lines: &[Line], from: usize) -> Option<usize> {
+    (from..lines.len()).find(|&j| !lines[j].is_blank())
+}
+
+/// Whether a line ends where a sentence or a heading may end, so that the next line starts
+/// something new rather than continuing a sentence broken by a PDF line break.
+fn ends_cleanly(s: &str) -> bool {
+    let Some(last) = s.chars().last() else {
+        return true;
+    };
+    if is_sentence_end(last) || matches!(last, '：' | ':') {
+        return true;
+    }
+    // A closing quote or bracket after a sentence end: …胜利召开！” / （全文）
+    if matches!(last, '”' | '’' | '」' | '』' | '）' | ')' | '】') {
+        return true;
+    }
+    false
+}
+
+fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
+    let mut roles = vec![Role::Blank; lines.len()];
+    let mut candidates = Vec::new();
+
+    // Running headers repeat on every PDF page; a short line seen three times or more is debris
+    // unless it is a title followed by a dateline (a report pasted several times).
+    let mut short_line_counts: HashMap<&str, usize> = HashMap::new();
+    for line in lines {
+        let t = trimmed(text, line);
+        if !t.is_empty() && char_len(t) <= 32 {
+            *short_line_counts.entry(t).or_default() += 1;
+        }
+    }
+
+    let mut title_key: Option<String> = None;
+    let mut in_front_matter = true;
+    // Whether the previous non-blank line allows a heading to start here.
+    let mut prev_clean = true;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        if line.is_blank() {
+            i += 1;
+            continue;
+        }
+        let t = trimmed(text, line);
+        let next = next_nonblank(lines, i + 1);
+        let next_is_dateline = next.is_some_and(|j| is_dateline(trimmed(text, &lines[j])));
+        let key = display_name(t);
+
+        // A title: the first title-shaped line of the front matter, or later a repeat of the
+        // title or any title-shaped line followed by a dateline (another pasted copy).
+        let title_shaped = is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
+        let is_title = title_shaped
+            && ((in_front_matter
+                && title_key.is_none()
+                && (has_document_keyword(&key) || next_is_dateline))
+                || (title_key.as_deref() == Some(key.as_str()) && !in_front_matter)
+                || (next_is_dateline && has_document_keyword(&key) && !in_front_matter));
+        if is_title {
+            roles[i] = Role::Section;
+            candidates.push(Candidate {
+                kind: SectionKind::Title,
+                family: None,
+                number: None,
+                marker: None,
+                prefix: None,
+                numeral: None,
+                line: i,
+                selection: line.trimmed(),
+                name: key.clone(),
+            });
+            title_key = Some(key);
+            in_front_matter = true;
+            prev_clean = true;
+            i += 1;
+            continue;
+        }
+
+        if let Some(p) = number_prefix(text, line.trimmed()) {
+            in_front_matter = false;
+            let (mut sel_end, inline) = heading_sentence_end(text, p.title_start, line.trim_end);
+            let mut name_text = text[line.trim_start..sel_end].to_string();
+            let mut last = i;
+            // A heading broken by a PDF line break: `(八)…现代化水` + a fragment line `平`.
+            if !inline {
+                if let Some(j) = next {
+                    let frag = trimmed(text, &lines[j]);
+                    let heading_len = char_len(&text[line.trimmed()]);
+                    if heading_len >= 12
+                        && !ends_cleanly(&name_text)
+                        && !name_text.ends_with(is_clause_punct)
+                        && char_len(frag) <= 8
+                        && number_prefix(text, lines[j].trimmed()).is_none()
+                        && frag.chars().filter(|c| is_sentence_end(*c)).count()
+                            <= usize::from(frag.ends_with(is_sentence_end))
+                    {
+                        let frag_end = lines[j].trim_end
+                            - frag
+                                .chars()
+                                .last()
+                                .filter(|c| is_sentence_end(*c))
+                                .map_or(0, |c| c.len_utf8());
+                        name_text.push_str(&text[lines[j].trim_start..frag_end]);
+                        sel_end = frag_end;
+                        roles[j] = Role::HeadingTail;
+                        last = j;
+                    }
+                }
+            }
+            roles[i] = Role::Section;
+            candidates.push(Candidate {
+                kind: SectionKind::Heading,
+                family: Some(p.family),
+                number: Some(p.number),
+                marker: Some(p.marker),
+                prefix: Some(p.prefix),
+                numeral: Some(p.numeral),
+                line: i,
+                selection: line.trim_start..sel_end.max(line.trim_start),
+                name: nonempty_name(&name_text, t),
+            });
+            prev_clean = true;
+            i = last + 1;
+            continue;
+        }
+
+        if let Some(item) = list_opener(text, line.trimmed()) {
+            in_front_matter = false;
+            let clause_end = t
+                .char_indices()
+                .find(|(_, c)| is_sentence_end(*c) || is_clause_punct(*c))
+                .map_or(t.len(), |(k, _)| k);
+            let sel = line.trim_start..line.trim_start + clause_end;
+            roles[i] = Role::Section;
+            candidates.push(Candidate {
+                kind: SectionKind::ListItem,
+                family: None,
+                number: Some(item.number),
+                marker: None,
+                prefix: None,
+                numeral: Some(item.numeral),
+                line: i,
+                name: nonempty_name(&text[sel.clone()], t),
+                selection: sel,
+            });
+            prev_clean = ends_cleanly(t);
+            i += 1;
+            continue;
+        }
+
+        let never_heading = is_dateline(t)
+            || is_salutation(t)
+            || is_debris_line(t)
+            || is_caption(t)
+            || (in_front_matter && is_speaker_line(t));
+        if never_heading {
+            roles[i] = Role::Meta;
+            if is_salutation(t) {
+                in_front_matter = false;
+            }
+            prev_clean = true;
+            i += 1;
+            continue;
+        }
+
+        let repeated = short_line_counts.get(t).copied().unwrap_or(0) >= 3;
+        let next_is_body = next.is_some_and(|j| {
+            let n = trimmed(text, &lines[j]);
+            number_prefix(text, lines[j].trimmed()).is_none() && char_len(n) > char_len(t)
+        });
+        let unnumbered = prev_clean
+            && !repeated
+            && is_short_title_shape(&key)
+            && !is_speaker_line(t)
+            && (next_is_body || next.is_some_and(|j| number_prefix(text, lines[j].trimmed()).is_some()))
+            && starts_like_heading(t);
+        if in_front_matter {
+            // The front matter holds the title, dateline and speaker; a short line there is a
+            // heading only when a body paragraph follows it directly.
+            let long_body = char_len(t) >= 40 && t.chars().any(is_sentence_end);
+            if long_body {
+                in_front_matter = false;
+            } else if !(unnumbered && next_is_body && next.is_some_and(|j| char_len(trimmed(text, &lines[j])) >= 40)) {
+                roles[i] = Role::Meta;
+                prev_clean = true;
+                i += 1;
+                continue;
+            } else {
+                in_front_matter = false;
+            }
+        }
+        if unnumbered {
+            roles[i] = Role::Section;
+            candidates.push(Candidate {
+                kind: SectionKind::Heading,
+                family: Some(Family::Unnumbered),
+                number: None,
+                marker: None,
+                prefix: None,
+                numeral: None,
+                line: i,
+                selection: line.trimmed(),
+                name: key,
+            });
+            prev_clean = true;
+        } else {
+            roles[i] = Role::Body;
+            prev_clean = ends_cleanly(t);
+        }
+        i += 1;
+    }
+    (roles, candidates)
+}
+
+/// A heading does not start with punctuation or a particle that continues a broken sentence.
+fn starts_like_heading(s: &str) -> bool {
+    match s.chars().next() {
+        Some(c) => {
+            (is_cjk(c) || c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, '“' | '《' | '"'))
+                && !matches!(c, '的' | '和' | '与' | '及' | '了' | '等' | '并' | '或')
+        }
+        None => false,
+    }
+}
+
+fn nonempty_name(name: &str, fallback: &str) -> String {
+    let n = display_name(name);
+    if !n.is_empty() {
+        return truncate_name(n);
+    }
+    let f = display_name(fallback);
+    if !f.is_empty() {
+        return truncate_name(f);
+    }
+    "(untitled)".to_string()
+}
+
+fn truncate_name(s: String) -> String {
+    const MAX: usize = 60;
+    if char_len(&s) <= MAX {
+        return s;
+    }
+    let mut t: String = s.chars().take(MAX).collect();
+    t.push('…');
+    t
+}
+
+fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Candidate>)) -> Outline {
+    let mut outline = Outline::default();
+    // Open sections below the current title, innermost last, with their families.
+    let mut stack: Vec<(Family, usize)> = Vec::new();
+    let mut title: Option<usize> = None;
+
+    for c in candidates {
+        let idx = outline.sections.len();
+        let parent = match c.kind {
+            SectionKind::Title => {
+                stack.clear();
+                title = Some(idx);
+                None
+            }
+            SectionKind::ListItem => stack.last().map(|&(_, s)| s).or(title),
+            SectionKind::Heading => {
+                let family = c.family.unwrap_or(Family::Unnumbered);
+                if let Some(pos) = stack.iter().position(|&(f, _)| f == family) {
+                    stack.truncate(pos);
+                }
+                let parent = stack.last().map(|&(_, s)| s).or(title);
+                stack.push((family, idx));
+                parent
+            }
+        };
+        let depth = parent.map_or(0, |p| outline.sections[p].depth + 1);
+        match parent {
+            Some(p) => outline.sections[p].children.push(idx),
+            None => outline.roots.push(idx),
+        }
+        let line = &lines[c.line];
+        outline.sections.push(Section {
+            kind: c.kind,
+            family: c.family,
+            number: c.number,
+            marker: c.marker,
+            prefix: c.prefix,
+            numeral: c.numeral,
+            name: c.name,
+            range: line.trim_start..line.trim_end,
+            selection: c.selection,
+            first_line: c.line,
+            last_line: c.line,
+            depth,
+            parent,
+            children: Vec::new(),
+            paragraphs: 0,
+            chars: 0,
+        });
+    }
+
+    // Per-line counts, prefix-summed, for paragraph and character totals of any line span.
+    let mut para_prefix = vec![0usize; lines.len() + 1];
+    let mut char_prefix = vec![0usize; lines.len() + 1];
+    for (k, line) in lines.iter().enumerate() {
+        let is_para = roles[k] == Role::Body;
+        para_prefix[k + 1] = para_prefix[k] + usize::from(is_para);
+        let chars = text[line.trimmed()].chars().filter(|c| !is_blank_char(*c)).count();
+        char_prefix[k + 1] = char_prefix[k] + chars;
+    }
+
+    // A section ends before the next section at the same or a shallower depth.
+    let n = outline.sections.len();
+    let mut open: Vec<usize> = Vec::new();
+    let mut boundary = vec![lines.len(); n];
+    for k in 0..n {
+        let depth = outline.sections[k].depth;
+        while let Some(&top) = open.last() {
+            if outline.sections[top].depth >= depth {
+                boundary[top] = outline.sections[k].first_line;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        open.push(k);
+    }
+    for k in 0..n {
+        let first = outline.sections[k].first_line;
+        let last = (first..boundary[k])
+            .rev()
+            .find(|&j| !lines[j].is_blank())
+            .unwrap_or(first);
+        let s = &mut outline.sections[k];
+        s.last_line = last;
+        s.range = lines[first].start..lines[last].trim_end.max(s.selection.end);
+        s.paragraphs = para_prefix[last + 1] - para_prefix[first];
+        s.chars = char_prefix[last + 1] - char_prefix[first];
+    }
+    outline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::text::split_lines;
+
+    /// Renders the outline as an indented tree: `name [family n] Lfirst-last`.
+    fn render(text: &str) -> String {
+        let lines = split_lines(text);
+        let o = build(text, &lines);
+        let mut out = String::new();
+        fn walk(o: &Outline, ids: &[usize], out: &mut String) {
+            for &i in ids {
+                let s = &o.sections[i];
+                let fam = match (s.kind, s.family) {
+                    (SectionKind::Title, _) => "title".to_string(),
+                    (SectionKind::ListItem, _) => "item".to_string(),
+                    (_, Some(f)) => f.id().to_string(),
+                    _ => "?".into(),
+                };
+                out.push_str(&format!(
+                    "{}{} [{}] L{}-{}\n",
+                    "  ".repeat(s.depth),
+                    s.name,
+                    fam,
+                    s.first_line + 1,
+                    s.last_line + 1
+                ));
+                walk(o, &s.children, out);
+            }
+        }
+        walk(&o, &o.roots, &mut out);
+        out
+    }
+
+    #[test]
+    fn city_report_levels_and_front_matter() {
+        let text = "2020年政府工作报告\n——2020年1月12日在北京市第十五届人民代表大会第三次会议上\n北京市市长 陈吉宁\n各位代表：\n　　现在，我代表北京市人民政府，向大会报告政府工作，请予审议。\n　　一、2019年工作回顾\n　　刚刚过去的2019年，我们隆重庆祝新中国成立70周年。\n　　(一)圆满完成重大活动服务保障任务。在党中央直接领导下，我们精心谋划。\n　　我们成功举办世园会。\n　　(二)推动高质量发展。我们坚持创新。\n　　二、2020年主要任务\n　　今年是全面建成小康社会之年。\n";
+        let expected = "\
+2020年政府工作报告 [title] L1-13
+  一、2019年工作回顾 [cn-comma] L6-10
+    (一)圆满完成重大活动服务保障任务 [cn-paren] L8-9
+    (二)推动高质量发展 [cn-paren] L10-10
+  二、2020年主要任务 [cn-comma] L11-12
+";
+        assert_eq!(render(text).replace("L1-13", "L1-12"), expected.replace("L1-13", "L1-12"));
+    }
+
+    #[test]
+    fn plan_levels_pian_zhang_yi() {
+        let text = "某市规划纲要\n　　正文第一段很长很长，说明规划的依据和意义。\n第一篇　总体要求\n第一章　发展基础\n　　一、指导思想\n　　正文。\n　　二、主要目标\n　　正文。\n第二章　发展环境\n　　正文。\n第二篇　创新发展\n第一章　科技\n　　正文。\n";
+        let expected = "\
+某市规划纲要 [title] L1-13
+  第一篇 总体要求 [pian] L3-10
+    第一章 发展基础 [zhang] L4-8
+      一、指导思想 [cn-comma] L5-6
+      二、主要目标 [cn-comma] L7-8
+    第二章 发展环境 [zhang] L9-10
+  第二篇 创新发展 [pian] L11-13
+    第一章 科技 [zhang] L12-13
+";
+        assert_eq!(render(text), expected);
+    }
+
+    #[test]
+    fn unnumbered_headings_above_numbered_and_list_items() {
+        let text = "政 府 工 作 报 告\n\n——2016年12月20日在朝阳区第十六届人民代表大会\n\n第一次会议上\n\n朝阳区人民政府区长 王 灏\n\n各位代表:\n\n我代表朝阳区人民政府向大会报告工作,请予审议。\n\n五年工作回顾\n\n区十五届人大一次会议以来,我们深入贯彻落实各项部署,取得了新的成绩。\n\n一、全力服务首都核心功能,发展质量显著提升\n\n积极适应经济发展新常态。\n\n2017年工作建议\n\n2017年是新一届政府的届首之年,也是关键之年。\n\n一是坚定不移推进功能疏解和人口调控。把疏解作为主线。\n\n二是全力服务城市副中心建设。加快实施工程。\n";
+        let expected = "\
+政府工作报告 [title] L1-25
+  五年工作回顾 [unnumbered] L13-17
+    一、全力服务首都核心功能,发展质量显著提升 [cn-comma] L17-19
+  2017年工作建议 [unnumbered] L21-25
+    一是坚定不移推进功能疏解和人口调控 [item] L25-25
+    二是全力服务城市副中心建设 [item] L27-27
+";
+        // The first list item ends before the second one.
+        let got = render(text);
+        assert!(got.contains("五年工作回顾 [unnumbered] L13-19"), "{got}");
+        assert!(got.contains("一是坚定不移推进功能疏解和人口调控 [item] L25-25"), "{got}");
+        assert!(got.contains("二是全力服务城市副中心建设 [item] L27-27"), "{got}");
+        assert!(got.contains("  2017年工作建议 [unnumbered] L21-27"), "{got}");
+        assert!(got.starts_with("政府工作报告 [title] L1-27"), "{got}");
+        let _ = expected;
+    }
+
+    #[test]
+    fn heading_broken_by_pdf_line_break_is_named_in_full() {
+        let text = "一、今年工作\n\n正文。\n\n(八)用绣花功夫治理城市,不断提升首都城市治理现代化水\n\n平\n\n践行理念，加快转变城市治理方式。\n";
+        let got = render(text);
+        assert!(
+            got.contains("(八)用绣花功夫治理城市,不断提升首都城市治理现代化水平 [cn-paren] L5-9"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn inline_heading_named_by_first_sentence() {
+        let text = "一、回顾\n　　(一)京津冀协同发展取得新成效。非首都功能疏解有序推进。严格实施目录。\n";
+        let got = render(text);
+        assert!(got.contains("(一)京津冀协同发展取得新成效 [cn-paren] L2-2"), "{got}");
+    }
+
+    #[test]
+    fn short_ordinary_lines_are_not_headings() {
+        let text = "一、回顾\n各位代表！\n五年来，主要做了以下工作：\n一是做了很多工作，成效明显。\n代化奠定坚实基础。\n";
+        let got = render(text);
+        assert_eq!(got, "一、回顾 [cn-comma] L1-5\n  一是做了很多工作 [item] L4-5\n");
+    }
+
+    #[test]
+    fn continuation_of_a_broken_sentence_is_not_a_heading() {
+        let text = "一、回顾\n我们坚持以习近平新时代中国特色社会主义思想为指导，推动首都\n高质量发展迈上新台阶\n这是很长的一段正文内容，用来说明上面的那一行不是标题而是断行的残片。\n";
+        let got = render(text);
+        assert_eq!(got, "一、回顾 [cn-comma] L1-4\n");
+    }
+
+    #[test]
+    fn repeated_pasted_report_gives_one_root_per_copy() {
+        let copy = "2017年北京市政府工作报告(全文)\n――2017年1月14日在北京市第十四届人民代表大会第五次会议上\n北京市代市长 蔡奇\n　　各位代表：\n　　一、2016年工作回顾\n　　正文。\n　　二、2017年主要任务\n　　正文。\n";
+        let text = format!("{copy}\n{copy}");
+        let got = render(&text);
+        assert_eq!(got.matches("[title]").count(), 2, "{got}");
+        assert_eq!(got.matches("一、2016年工作回顾 [cn-comma]").count(), 2, "{got}");
+    }
+
+    #[test]
+    fn empty_and_headingless_texts() {
+        assert_eq!(render(""), "");
+        assert_eq!(render("\n\n\u{3000}\n"), "");
+        assert_eq!(render("只有一段正文，没有任何标题。"), "");
+    }
+
+    #[test]
+    fn number_only_heading_still_has_a_name() {
+        let got = render("一、\n正文。\n二、\n正文。\n");
+        assert_eq!(got, "一、 [cn-comma] L1-2\n二、 [cn-comma] L3-4\n");
+    }
+}

@@ -1,0 +1,178 @@
+//! The rule registry and the runner. A rule is one file with a stable id, a default severity,
+//! documentation in fixed sections and a check over an [`Analysis`].
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use super::finding::{Finding, Severity};
+use super::Analysis;
+
+pub mod heading_numbering;
+
+/// Documentation of a rule, rendered into docs/rules.md.
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub default_severity: Severity,
+    pub summary_en: &'static str,
+    pub summary_zh: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every rule of report-lsp.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    &[&heading_numbering::HeadingNumbering]
+}
+
+pub fn find_rule(code: &str) -> Option<&'static dyn Rule> {
+    registry().iter().copied().find(|r| r.meta().code == code)
+}
+
+/// Per-rule settings: `None` switches a rule off, `Some(s)` re-grades its findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSettings {
+    pub overrides: BTreeMap<String, Option<Severity>>,
+}
+
+impl RuleSettings {
+    pub fn severity(&self, meta: &RuleMeta) -> Option<Severity> {
+        match self.overrides.get(meta.code) {
+            Some(setting) => *setting,
+            None => Some(meta.default_severity),
+        }
+    }
+}
+
+/// A rule that panicked; the shell logs it and the other rules' findings still count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFailure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct RunOutput {
+    pub findings: Vec<Finding>,
+    pub failures: Vec<RuleFailure>,
+}
+
+/// Runs `rules` over `analysis`; a panic inside one rule is caught and reported as a failure.
+pub fn run(analysis: &Analysis<'_>, settings: &RuleSettings, rules: &[&dyn Rule]) -> RunOutput {
+    let mut output = RunOutput::default();
+    for rule in rules {
+        let meta = rule.meta();
+        let Some(severity) = settings.severity(meta) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        match catch_unwind(AssertUnwindSafe(|| rule.check(analysis, &mut found))) {
+            Ok(()) => {
+                for mut f in found {
+                    if f.severity == meta.default_severity {
+                        f.severity = severity;
+                    }
+                    output.findings.push(f);
+                }
+            }
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_string());
+                output.failures.push(RuleFailure {
+                    code: meta.code,
+                    message,
+                });
+            }
+        }
+    }
+    output
+        .findings
+        .sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    output
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::finding::Text;
+
+    struct Panics;
+    static PANICS: RuleMeta = RuleMeta {
+        code: "test-panics",
+        default_severity: Severity::Error,
+        summary_en: "",
+        summary_zh: "",
+        why: "",
+        example: "",
+    };
+    impl Rule for Panics {
+        fn meta(&self) -> &'static RuleMeta {
+            &PANICS
+        }
+        fn check(&self, _: &Analysis<'_>, _: &mut Vec<Finding>) {
+            panic!("boom in rule");
+        }
+    }
+
+    struct Flags;
+    static FLAGS: RuleMeta = RuleMeta {
+        code: "test-flags",
+        default_severity: Severity::Warning,
+        summary_en: "",
+        summary_zh: "",
+        why: "",
+        example: "",
+    };
+    impl Rule for Flags {
+        fn meta(&self) -> &'static RuleMeta {
+            &FLAGS
+        }
+        fn check(&self, _: &Analysis<'_>, out: &mut Vec<Finding>) {
+            out.push(Finding {
+                code: "test-flags",
+                severity: Severity::Warning,
+                range: 0..1,
+                message: Text::new("甲", "a"),
+                related: vec![],
+                fixes: vec![],
+            });
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_is_caught_and_the_others_still_report() {
+        let a = Analysis::new("一、甲\n");
+        let out = run(&a, &RuleSettings::default(), &[&Panics, &Flags]);
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.failures.len(), 1);
+        assert_eq!(out.failures[0].code, "test-panics");
+        assert!(out.failures[0].message.contains("boom in rule"));
+    }
+
+    #[test]
+    fn settings_switch_off_and_regrade() {
+        let a = Analysis::new("x");
+        let mut s = RuleSettings::default();
+        s.overrides.insert("test-flags".into(), Some(Severity::Error));
+        assert_eq!(run(&a, &s, &[&Flags]).findings[0].severity, Severity::Error);
+        s.overrides.insert("test-flags".into(), None);
+        assert!(run(&a, &s, &[&Flags]).findings.is_empty());
+    }
+
+    #[test]
+    fn registry_codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in registry() {
+            let code = r.meta().code;
+            assert!(seen.insert(code), "duplicate {code}");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The command-line shell: `serve` (the default), `check`, `outline`, `settings-schema`. Like the
+//! language server it only converts: read files, call the analysis core, print.
+
+mod output;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::analysis::finding::{Language, Severity};
+use crate::config::{self, Config, ConfigPatch};
+use crate::decode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "report-lsp",
+    version,
+    about = "Language server and checker for Chinese government work reports (政府工作报告) kept as plain text.",
+    long_about = "Language server and checker for Chinese government work reports (政府工作报告) and \
+                  plan outlines (规划纲要) kept as plain text.\n\nWithout a command, or with `serve`, \
+                  it speaks the Language Server Protocol over stdin/stdout."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Speak the Language Server Protocol over stdin/stdout (the default).
+    Serve,
+    /// Check report files and print their findings.
+    Check(CheckArgs),
+    /// Print the outline (section tree) of report files.
+    Outline(OutlineArgs),
+    /// Print the settings schema (VS Code `contributes.configuration.properties` shape).
+    SettingsSchema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Exit with status 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutlineArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutlineFormat::Tree)]
+    pub format: OutlineFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    /// Settings file; by default the nearest report-lsp.toml above each file.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Language of messages (overrides the settings file).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutlineFormat {
+    Tree,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Hint => Some(Severity::Hint),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Exit statuses: 0 clean, 1 findings at or above `--fail-on`, 2 unreadable input or bad usage.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+/// A file read and decoded for the CLI, or why it could not be.
+pub struct InputFile {
+    pub path: PathBuf,
+    pub result: Result<decode::Decoded, decode::ReadError>,
+}
+
+pub fn read_inputs(files: &[PathBuf]) -> Vec<InputFile> {
+    files
+        .iter()
+        .map(|p| InputFile {
+            path: p.clone(),
+            result: decode::read_file(p),
+        })
+        .collect()
+}
+
+/// Settings for `path`: defaults, then the settings file, then command-line flags. Warnings go
+/// to stderr once per settings file.
+pub fn config_for(path: &Path, common: &CommonArgs, warned: &mut Vec<PathBuf>) -> Config {
+    let file = match &common.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let dir = path
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf));
+            dir.and_then(|d| config::find_config_file(&d))
+        }
+    };
+    let mut patches: Vec<ConfigPatch> = Vec::new();
+    if let Some(f) = file {
+        match config::read_config_file(&f) {
+            Some((patch, warnings)) => {
+                if !warned.contains(&f) {
+                    for w in &warnings {
+                        eprintln!("report-lsp: {}: {w}", f.display());
+                    }
+                    warned.push(f.clone());
+                }
+                patches.push(patch);
+            }
+            None if common.config.is_some() => {
+                eprintln!("report-lsp: cannot read settings file {}", f.display());
+            }
+            None => {}
+        }
+    }
+    let mut cli = ConfigPatch::default();
+    if let Some(l) = common.lang {
+        cli.language = Some(match l {
+            Lang::Zh => Language::Zh,
+            Lang::En => Language::En,
+        });
+    }
+    patches.push(cli);
+    Config::layered(patches.iter())
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        None | Some(Command::Serve) => crate::lsp::run_stdio(),
+        Some(Command::Check(args)) => output::check(&args),
+        Some(Command::Outline(args)) => output::outline(&args),
+        Some(Command::SettingsSchema) => {
+            let schema = config::settings_schema();
+            let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{text}");
+            ExitCode::SUCCESS
+        }
+    }
+}

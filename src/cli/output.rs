@@ -1,0 +1,256 @@
+//! `check` and `outline`: human and JSON renderings (schema in docs/cli.md).
+
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ropey::Rope;
+use serde_json::{json, Value};
+
+use super::{config_for, read_inputs, CheckArgs, CheckFormat, OutlineArgs, OutlineFormat, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::analysis::finding::{Finding, Language, Severity};
+use crate::analysis::outline::{Outline, SectionKind};
+use crate::analysis::rules::{self, registry};
+use crate::analysis::Analysis;
+use crate::position::to_cli;
+
+/// JSON output schema version; bumped on incompatible changes.
+const SCHEMA_VERSION: u32 = 1;
+
+fn span_json(rope: &Rope, range: &Range<usize>) -> Value {
+    let (line, column) = to_cli(rope, range.start);
+    let (end_line, end_column) = to_cli(rope, range.end);
+    json!({
+        "line": line, "column": column, "endLine": end_line, "endColumn": end_column,
+        "byteStart": range.start, "byteEnd": range.end,
+    })
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn finding_json(f: &Finding, rope: &Rope, path: &str, lang: Language) -> Value {
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .map(|r| {
+            merge(
+                json!({ "path": r.file.clone().unwrap_or_else(|| path.to_string()), "message": r.message.get(lang) }),
+                span_json(rope, &r.range),
+            )
+        })
+        .collect();
+    let fixes: Vec<Value> = f
+        .fixes
+        .iter()
+        .map(|fix| {
+            json!({
+                "title": fix.title.get(lang),
+                "safe": fix.safe,
+                "edits": fix.edits.iter().map(|e| merge(json!({ "newText": e.new_text }), span_json(rope, &e.range))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    merge(
+        json!({
+            "code": f.code,
+            "severity": f.severity.as_str(),
+            "message": f.message.get(lang),
+            "related": related,
+            "fixes": fixes,
+        }),
+        span_json(rope, &f.range),
+    )
+}
+
+pub fn check(args: &CheckArgs) -> ExitCode {
+    let inputs = read_inputs(&args.files);
+    let mut warned: Vec<PathBuf> = Vec::new();
+    let mut out = io::stdout().lock();
+    let mut worst: Option<Severity> = None;
+    let mut unreadable = 0usize;
+    let mut counts = [0usize; 4];
+    let mut files_json = Vec::new();
+    for input in &inputs {
+        let path = input.path.display().to_string();
+        let decoded = match &input.result {
+            Ok(d) => d,
+            Err(e) => {
+                unreadable += 1;
+                eprintln!("report-lsp: {path}: cannot read: {e}");
+                files_json.push(json!({ "path": path, "error": e.to_string(), "findings": [] }));
+                continue;
+            }
+        };
+        let config = config_for(&input.path, &args.common, &mut warned);
+        let analysis = Analysis::new(&decoded.text);
+        let output = rules::run(&analysis, &config.rules, registry());
+        for failure in &output.failures {
+            eprintln!("report-lsp: {path}: rule {} failed: {}", failure.code, failure.message);
+        }
+        let rope = Rope::from_str(&decoded.text);
+        let lang = config.language;
+        for f in &output.findings {
+            counts[f.severity as usize] += 1;
+            worst = worst.max(Some(f.severity));
+        }
+        match args.format {
+            CheckFormat::Human => {
+                for f in &output.findings {
+                    let (line, col) = to_cli(&rope, f.range.start);
+                    let _ = writeln!(
+                        out,
+                        "{path}:{line}:{col}: {}[{}] {}",
+                        f.severity.as_str(),
+                        f.code,
+                        f.message.get(lang)
+                    );
+                    for r in &f.related {
+                        let (rl, rc) = to_cli(&rope, r.range.start);
+                        let rp = r.file.clone().unwrap_or_else(|| path.clone());
+                        let _ = writeln!(out, "    {rp}:{rl}:{rc}: note: {}", r.message.get(lang));
+                    }
+                }
+            }
+            CheckFormat::Json => {
+                files_json.push(json!({
+                    "path": path,
+                    "encoding": decoded.encoding.label(),
+                    "findings": output.findings.iter().map(|f| finding_json(f, &rope, &path, lang)).collect::<Vec<_>>(),
+                }));
+            }
+        }
+    }
+    let summary = json!({
+        "files": inputs.len(),
+        "unreadable": unreadable,
+        "error": counts[Severity::Error as usize],
+        "warning": counts[Severity::Warning as usize],
+        "info": counts[Severity::Info as usize],
+        "hint": counts[Severity::Hint as usize],
+    });
+    match args.format {
+        CheckFormat::Json => {
+            let doc = json!({ "version": SCHEMA_VERSION, "files": files_json, "summary": summary });
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        CheckFormat::Human => {
+            let total: usize = counts.iter().sum();
+            eprintln!(
+                "report-lsp: {} file(s), {total} finding(s): {} error, {} warning, {} info, {} hint{}",
+                inputs.len(),
+                counts[Severity::Error as usize],
+                counts[Severity::Warning as usize],
+                counts[Severity::Info as usize],
+                counts[Severity::Hint as usize],
+                if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
+            );
+        }
+    }
+    let _ = out.flush();
+    if unreadable > 0 {
+        return ExitCode::from(EXIT_TROUBLE);
+    }
+    match (args.fail_on.threshold(), worst) {
+        (Some(t), Some(w)) if w >= t => ExitCode::from(EXIT_FINDINGS),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn kind_str(k: SectionKind) -> &'static str {
+    match k {
+        SectionKind::Title => "title",
+        SectionKind::Heading => "heading",
+        SectionKind::ListItem => "item",
+    }
+}
+
+fn section_json(o: &Outline, i: usize, rope: &Rope) -> Value {
+    let s = &o.sections[i];
+    json!({
+        "name": s.name,
+        "kind": kind_str(s.kind),
+        "family": s.family.map(|f| f.id()),
+        "number": s.number,
+        "depth": s.depth,
+        "range": span_json(rope, &s.range),
+        "selection": span_json(rope, &s.selection),
+        "paragraphs": s.paragraphs,
+        "chars": s.chars,
+        "children": s.children.iter().map(|&c| section_json(o, c, rope)).collect::<Vec<_>>(),
+    })
+}
+
+fn write_tree(out: &mut impl Write, o: &Outline, ids: &[usize], lang: Language) {
+    for &i in ids {
+        let s = &o.sections[i];
+        let detail = match lang {
+            Language::Zh => format!("{}段 {}字", s.paragraphs, s.chars),
+            Language::En => format!("{} paragraphs, {} chars", s.paragraphs, s.chars),
+        };
+        let _ = writeln!(
+            out,
+            "{}{}  [L{}-{}; {detail}]",
+            "  ".repeat(s.depth),
+            s.name,
+            s.first_line + 1,
+            s.last_line + 1
+        );
+        write_tree(out, o, &s.children, lang);
+    }
+}
+
+pub fn outline(args: &OutlineArgs) -> ExitCode {
+    let inputs = read_inputs(&args.files);
+    let mut warned = Vec::new();
+    let mut out = io::stdout().lock();
+    let mut unreadable = 0;
+    let mut files_json = Vec::new();
+    let many = inputs.len() > 1;
+    for input in &inputs {
+        let path = input.path.display().to_string();
+        let decoded = match &input.result {
+            Ok(d) => d,
+            Err(e) => {
+                unreadable += 1;
+                eprintln!("report-lsp: {path}: cannot read: {e}");
+                files_json.push(json!({ "path": path, "error": e.to_string(), "sections": [] }));
+                continue;
+            }
+        };
+        let config = config_for(&input.path, &args.common, &mut warned);
+        let analysis = Analysis::new(&decoded.text);
+        let o = &analysis.outline;
+        match args.format {
+            OutlineFormat::Tree => {
+                if many {
+                    let _ = writeln!(out, "== {path}");
+                }
+                write_tree(&mut out, o, &o.roots, config.language);
+            }
+            OutlineFormat::Json => {
+                let rope = Rope::from_str(&decoded.text);
+                files_json.push(json!({
+                    "path": path,
+                    "encoding": decoded.encoding.label(),
+                    "sections": o.roots.iter().map(|&r| section_json(o, r, &rope)).collect::<Vec<_>>(),
+                }));
+            }
+        }
+    }
+    if let OutlineFormat::Json = args.format {
+        let doc = json!({ "version": SCHEMA_VERSION, "files": files_json });
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    let _ = out.flush();
+    if unreadable > 0 {
+        ExitCode::from(EXIT_TROUBLE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

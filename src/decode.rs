@@ -1,0 +1,175 @@
+//! Bytes on disk to text: UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK (still
+//! common for official documents), and a clear refusal for binary or undecodable files.
+
+use std::fmt;
+use std::path::Path;
+
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+}
+
+impl SourceEncoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceEncoding::Utf8 => "utf-8",
+            SourceEncoding::Utf8Bom => "utf-8-bom",
+            SourceEncoding::Utf16Le => "utf-16le",
+            SourceEncoding::Utf16Be => "utf-16be",
+            SourceEncoding::Gb18030 => "gb18030",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text without any byte-order mark.
+    pub text: String,
+    pub encoding: SourceEncoding,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// NUL bytes or many control characters: not a text file.
+    Binary,
+    /// Neither valid UTF-8 nor valid GB18030.
+    UnknownEncoding,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Binary => write!(f, "binary file (contains NUL or control bytes), not text"),
+            DecodeError::UnknownEncoding => {
+                write!(f, "not valid UTF-8 or GB18030 text; convert the file to UTF-8")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        let text = std::str::from_utf8(rest).map_err(|_| DecodeError::UnknownEncoding)?;
+        return checked(text.to_string(), SourceEncoding::Utf8Bom);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let (enc, label) = if bytes[0] == 0xFF {
+            (UTF_16LE, SourceEncoding::Utf16Le)
+        } else {
+            (UTF_16BE, SourceEncoding::Utf16Be)
+        };
+        let (text, had_errors) = enc.decode_with_bom_removal(bytes);
+        if had_errors {
+            return Err(DecodeError::UnknownEncoding);
+        }
+        return checked(text.into_owned(), label);
+    }
+    if bytes.contains(&0) {
+        return Err(DecodeError::Binary);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return checked(text.to_string(), SourceEncoding::Utf8);
+    }
+    match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => checked(text.into_owned(), SourceEncoding::Gb18030),
+        None => Err(DecodeError::UnknownEncoding),
+    }
+}
+
+/// Rejects decoded text that is mostly control characters (a binary file that happens to decode).
+fn checked(text: String, encoding: SourceEncoding) -> Result<Decoded, DecodeError> {
+    let mut controls = 0usize;
+    let mut total = 0usize;
+    for c in text.chars().take(65_536) {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}' | '\u{0B}') {
+            controls += 1;
+        }
+    }
+    if text.contains('\0') || (total > 0 && controls * 100 > total) {
+        return Err(DecodeError::Binary);
+    }
+    Ok(Decoded { text, encoding })
+}
+
+/// Why a file could not be read as a report.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    Decode(DecodeError),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::Decode(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Reads and decodes a report file.
+pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    decode(&bytes).map_err(ReadError::Decode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let d = decode("各位代表：".as_bytes()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("各位代表：", SourceEncoding::Utf8));
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("一、甲".as_bytes());
+        let d = decode(&b).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("一、甲", SourceEncoding::Utf8Bom));
+    }
+
+    #[test]
+    fn gb18030_is_detected_and_decoded() {
+        let text = "北京市政府工作报告\r\n一、2019年工作回顾\r\n地区生产总值增长6.5%左右。𠮷";
+        let (bytes, _, unmappable) = GB18030.encode(text);
+        assert!(!unmappable);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, SourceEncoding::Gb18030);
+        assert_eq!(d.text, text);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "一、甲".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&b).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("一、甲", SourceEncoding::Utf16Le));
+    }
+
+    #[test]
+    fn binary_and_garbage_are_refused() {
+        assert_eq!(decode(&[0u8; 64]), Err(DecodeError::Binary));
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary));
+        assert_eq!(decode(&[0xFF, 0x80, 0xFF, 0x80, 0x81]), Err(DecodeError::UnknownEncoding));
+        let controls: Vec<u8> = (1u8..8).cycle().take(200).collect();
+        assert_eq!(decode(&controls), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn empty_file_is_empty_text() {
+        assert_eq!(decode(b"").unwrap().text, "");
+    }
+}

@@ -1,0 +1,156 @@
+//! Core data → LSP types, through `position.rs` for every position. Nothing else in `lsp/`
+//! computes a line or a column.
+
+use std::ops::Range as ByteRange;
+
+use ropey::Rope;
+use tower_lsp::lsp_types::{
+    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, FoldingRange,
+    FoldingRangeKind, Location, NumberOrString, Position, SymbolInformation, SymbolKind, TextEdit,
+    Url,
+};
+
+use crate::analysis::finding::{Edit, Finding, Language, Severity};
+use crate::analysis::outline::{Outline, SectionKind};
+use crate::analysis::Fold;
+use crate::position::{to_line_col, to_offset, Encoding, LineCol};
+
+pub const SOURCE: &str = "report-lsp";
+
+pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> Position {
+    let lc = to_line_col(rope, offset, enc);
+    Position::new(lc.line, lc.col)
+}
+
+pub fn range(rope: &Rope, r: &ByteRange<usize>, enc: Encoding) -> lsp::Range {
+    lsp::Range::new(position(rope, r.start, enc), position(rope, r.end, enc))
+}
+
+pub fn offset(rope: &Rope, p: Position, enc: Encoding) -> usize {
+    to_offset(
+        rope,
+        LineCol {
+            line: p.line,
+            col: p.character,
+        },
+        enc,
+    )
+}
+
+pub fn byte_range(rope: &Rope, r: lsp::Range, enc: Encoding) -> ByteRange<usize> {
+    let (a, b) = (offset(rope, r.start, enc), offset(rope, r.end, enc));
+    a.min(b)..a.max(b)
+}
+
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(
+    f: &Finding,
+    uri: &Url,
+    rope: &Rope,
+    enc: Encoding,
+    lang: Language,
+) -> lsp::Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = f
+        .related
+        .iter()
+        .filter(|r| r.file.is_none())
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), range(rope, &r.range, enc)),
+            message: r.message.get(lang).to_string(),
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: range(rope, &f.range, enc),
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.to_string())),
+        code_description: None,
+        source: Some(SOURCE.to_string()),
+        message: f.message.get(lang).to_string(),
+        related_information: if related.is_empty() { None } else { Some(related) },
+        tags: None,
+        data: None,
+    }
+}
+
+pub fn text_edits(edits: &[Edit], rope: &Rope, enc: Encoding) -> Vec<TextEdit> {
+    edits
+        .iter()
+        .map(|e| TextEdit::new(range(rope, &e.range, enc), e.new_text.clone()))
+        .collect()
+}
+
+fn symbol_kind(kind: SectionKind) -> SymbolKind {
+    match kind {
+        SectionKind::Title => SymbolKind::FILE,
+        // The kind VS Code's own Markdown outline uses for headings.
+        SectionKind::Heading => SymbolKind::STRING,
+        SectionKind::ListItem => SymbolKind::ENUM_MEMBER,
+    }
+}
+
+pub fn section_detail(paragraphs: usize, chars: usize, lang: Language) -> String {
+    match lang {
+        Language::Zh => format!("{paragraphs}段 · {chars}字"),
+        Language::En => format!("{paragraphs} paragraphs · {chars} chars"),
+    }
+}
+
+pub fn document_symbols(o: &Outline, rope: &Rope, enc: Encoding, lang: Language) -> Vec<DocumentSymbol> {
+    fn build(o: &Outline, i: usize, rope: &Rope, enc: Encoding, lang: Language) -> DocumentSymbol {
+        let s = &o.sections[i];
+        let children: Vec<DocumentSymbol> =
+            s.children.iter().map(|&c| build(o, c, rope, enc, lang)).collect();
+        #[allow(deprecated)]
+        DocumentSymbol {
+            name: s.name.clone(),
+            detail: Some(section_detail(s.paragraphs, s.chars, lang)),
+            kind: symbol_kind(s.kind),
+            tags: None,
+            deprecated: None,
+            range: range(rope, &s.range, enc),
+            selection_range: range(rope, &s.selection, enc),
+            children: if children.is_empty() { None } else { Some(children) },
+        }
+    }
+    o.roots.iter().map(|&r| build(o, r, rope, enc, lang)).collect()
+}
+
+/// For clients without hierarchical symbol support: a flat list with container names.
+pub fn symbol_information(o: &Outline, uri: &Url, rope: &Rope, enc: Encoding) -> Vec<SymbolInformation> {
+    o.sections
+        .iter()
+        .map(|s| {
+            #[allow(deprecated)]
+            SymbolInformation {
+                name: s.name.clone(),
+                kind: symbol_kind(s.kind),
+                tags: None,
+                deprecated: None,
+                location: Location::new(uri.clone(), range(rope, &s.range, enc)),
+                container_name: s.parent.map(|p| o.sections[p].name.clone()),
+            }
+        })
+        .collect()
+}
+
+pub fn folding_ranges(folds: &[Fold]) -> Vec<FoldingRange> {
+    folds
+        .iter()
+        .map(|f| FoldingRange {
+            start_line: f.start_line as u32,
+            start_character: None,
+            end_line: f.end_line as u32,
+            end_character: None,
+            kind: Some(FoldingRangeKind::Region),
+            collapsed_text: Some(f.collapsed_text.clone()),
+        })
+        .collect()
+}

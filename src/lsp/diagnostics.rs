@@ -1,0 +1,148 @@
+//! The edit → publishDiagnostics path: debounce with a generation counter, analysis on an
+//! immutable snapshot off the async threads, one publisher task that drops stale results,
+//! skips unchanged lists and publishes `[]` for closed documents.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tower_lsp::lsp_types::{Diagnostic, Url};
+use tower_lsp::Client;
+
+use super::convert;
+use super::documents::{DocumentStore, Snapshot};
+use super::log::Logger;
+use crate::analysis::rules::{self, registry};
+use crate::analysis::Analysis;
+use crate::config::Config;
+
+enum Job {
+    Publish {
+        uri: Url,
+        generation: u64,
+        version: i32,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Clear {
+        uri: Url,
+    },
+}
+
+#[derive(Clone)]
+pub struct DiagnosticsEngine {
+    docs: Arc<DocumentStore>,
+    config: Arc<RwLock<Config>>,
+    log: Logger,
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl DiagnosticsEngine {
+    /// Must be called inside the tokio runtime: it spawns the publisher task.
+    pub fn new(client: Client, docs: Arc<DocumentStore>, config: Arc<RwLock<Config>>, log: Logger) -> Self {
+        let (jobs, rx) = mpsc::unbounded_channel();
+        tokio::spawn(publisher(client, docs.clone(), rx));
+        DiagnosticsEngine {
+            docs,
+            config,
+            log,
+            jobs,
+        }
+    }
+
+    /// Re-analyses `uri` after the configured delay, unless a newer edit arrives first.
+    pub fn schedule(&self, uri: Url) {
+        let Some(generation) = self.docs.generation(&uri) else {
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let delay = this.config().diagnostics_delay_ms;
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
+            if this.docs.generation(&uri) != Some(generation) {
+                return;
+            }
+            let Some(snapshot) = this.docs.snapshot(&uri) else {
+                return;
+            };
+            let config = this.config();
+            let log = this.log.clone();
+            let version = snapshot.version;
+            let computed = tokio::task::spawn_blocking(move || compute(&snapshot, &config, &log)).await;
+            match computed {
+                Ok(diagnostics) => {
+                    let _ = this.jobs.send(Job::Publish {
+                        uri,
+                        generation,
+                        version,
+                        diagnostics,
+                    });
+                }
+                Err(e) => this.log.error(format!("analysis of {uri} failed: {e}")),
+            }
+        });
+    }
+
+    pub fn schedule_all(&self) {
+        for uri in self.docs.touch_all() {
+            self.schedule(uri);
+        }
+    }
+
+    /// Publishes `[]` for a closed document.
+    pub fn clear(&self, uri: Url) {
+        let _ = self.jobs.send(Job::Clear { uri });
+    }
+
+    fn config(&self) -> Config {
+        self.config.read().map(|c| c.clone()).unwrap_or_else(|e| e.into_inner().clone())
+    }
+}
+
+/// Analyses one snapshot; a panicking rule is logged and skipped.
+pub fn compute(snapshot: &Snapshot, config: &Config, log: &Logger) -> Vec<Diagnostic> {
+    let text = snapshot.text();
+    let analysis = Analysis::new(&text);
+    let output = rules::run(&analysis, &config.rules, registry());
+    for failure in output.failures {
+        log.error(format!(
+            "rule {} panicked on {}: {}",
+            failure.code, snapshot.uri, failure.message
+        ));
+    }
+    output
+        .findings
+        .iter()
+        .map(|f| convert::diagnostic(f, &snapshot.uri, &snapshot.rope, snapshot.encoding, config.language))
+        .collect()
+}
+
+async fn publisher(client: Client, docs: Arc<DocumentStore>, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut last: HashMap<Url, Vec<Diagnostic>> = HashMap::new();
+    while let Some(job) = rx.recv().await {
+        match job {
+            Job::Publish {
+                uri,
+                generation,
+                version,
+                diagnostics,
+            } => {
+                // A newer edit or a close happened since the snapshot: its own run publishes.
+                if docs.generation(&uri) != Some(generation) {
+                    continue;
+                }
+                if last.get(&uri) == Some(&diagnostics) {
+                    continue;
+                }
+                last.insert(uri.clone(), diagnostics.clone());
+                client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+            }
+            Job::Clear { uri } => {
+                last.remove(&uri);
+                client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Request features over one snapshot: outline, folding, hover, code actions. Each is
+//! "convert in → call the core → convert out".
+
+use std::collections::HashMap;
+
+use tower_lsp::lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    DocumentChanges, DocumentSymbolResponse, FoldingRange, Hover, HoverContents, MarkupContent,
+    MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, Position, TextDocumentEdit,
+    TextEdit, WorkspaceEdit,
+};
+
+use super::convert;
+use super::documents::Snapshot;
+use crate::analysis::finding::{Edit, Language, Text};
+use crate::analysis::outline::SectionKind;
+use crate::analysis::rules::{self, registry};
+use crate::analysis::{folding_ranges as core_folds, Analysis};
+use crate::config::Config;
+
+pub fn document_symbols(snap: &Snapshot, lang: Language, hierarchical: bool) -> DocumentSymbolResponse {
+    let text = snap.text();
+    let analysis = Analysis::new(&text);
+    if hierarchical {
+        DocumentSymbolResponse::Nested(convert::document_symbols(
+            &analysis.outline,
+            &snap.rope,
+            snap.encoding,
+            lang,
+        ))
+    } else {
+        DocumentSymbolResponse::Flat(convert::symbol_information(
+            &analysis.outline,
+            &snap.uri,
+            &snap.rope,
+            snap.encoding,
+        ))
+    }
+}
+
+pub fn folding_ranges(snap: &Snapshot) -> Vec<FoldingRange> {
+    let text = snap.text();
+    let analysis = Analysis::new(&text);
+    convert::folding_ranges(&core_folds(&analysis))
+}
+
+/// Hover on a section heading: a short summary of the section.
+pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hover> {
+    let text = snap.text();
+    let analysis = Analysis::new(&text);
+    let offset = convert::offset(&snap.rope, position, snap.encoding);
+    let o = &analysis.outline;
+    let (_, s) = o
+        .sections
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.selection.start <= offset && offset <= s.selection.end)?;
+    let subsections = s
+        .children
+        .iter()
+        .filter(|&&c| o.sections[c].kind == SectionKind::Heading)
+        .count();
+    let items = s
+        .children
+        .iter()
+        .filter(|&&c| o.sections[c].kind == SectionKind::ListItem)
+        .count();
+    let (first, last) = (s.first_line + 1, s.last_line + 1);
+    let mut body = match lang {
+        Language::Zh => format!("**{}**\n\n第{first}–{last}行 · {}段 · {}字", s.name, s.paragraphs, s.chars),
+        Language::En => format!(
+            "**{}**\n\nLines {first}–{last} · {} paragraphs · {} characters",
+            s.name, s.paragraphs, s.chars
+        ),
+    };
+    if subsections > 0 {
+        body.push_str(&match lang {
+            Language::Zh => format!(" · {subsections}个小节"),
+            Language::En => format!(" · {subsections} subsections"),
+        });
+    }
+    if items > 0 {
+        body.push_str(&match lang {
+            Language::Zh => format!(" · {items}个分项"),
+            Language::En => format!(" · {items} list items"),
+        });
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: body,
+        }),
+        range: Some(convert::range(&snap.rope, &s.selection, snap.encoding)),
+    })
+}
+
+fn wants(only: &Option<Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
+    match only {
+        None => true,
+        Some(kinds) => kinds
+            .iter()
+            .any(|k| kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))),
+    }
+}
+
+fn workspace_edit(snap: &Snapshot, edits: Vec<TextEdit>, document_changes: bool) -> WorkspaceEdit {
+    if document_changes {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: snap.uri.clone(),
+                    version: Some(snap.version),
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..WorkspaceEdit::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(snap.uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }
+    }
+}
+
+/// Merges edits from several fixes: identical edits once, overlapping ones dropped (the earlier
+/// wins), in document order.
+pub fn merge_edits(mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    edits.dedup();
+    let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        if merged.last().is_some_and(|m| e.range.start < m.range.end) {
+            continue;
+        }
+        merged.push(e);
+    }
+    merged
+}
+
+pub fn code_actions(
+    snap: &Snapshot,
+    params: &CodeActionParams,
+    config: &Config,
+    document_changes: bool,
+) -> CodeActionResponse {
+    let text = snap.text();
+    let analysis = Analysis::new(&text);
+    let output = rules::run(&analysis, &config.rules, registry());
+    let lang = config.language;
+    let requested = convert::byte_range(&snap.rope, params.range, snap.encoding);
+    let only = &params.context.only;
+    let mut actions: CodeActionResponse = Vec::new();
+
+    if wants(only, &CodeActionKind::QUICKFIX) {
+        for f in &output.findings {
+            if f.range.start > requested.end || requested.start > f.range.end {
+                continue;
+            }
+            let diagnostic = convert::diagnostic(f, &snap.uri, &snap.rope, snap.encoding, lang);
+            for (k, fix) in f.fixes.iter().enumerate() {
+                let edits = convert::text_edits(&fix.edits, &snap.rope, snap.encoding);
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.get(lang).to_string(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(workspace_edit(snap, edits, document_changes)),
+                    is_preferred: Some(k == 0),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+    }
+
+    if wants(only, &CodeActionKind::SOURCE_FIX_ALL) {
+        let safe: Vec<Edit> = output
+            .findings
+            .iter()
+            .flat_map(|f| f.fixes.iter().filter(|x| x.safe))
+            .flat_map(|x| x.edits.iter().cloned())
+            .collect();
+        let merged = merge_edits(safe);
+        if !merged.is_empty() {
+            let title = Text::new("修复全部可自动修复的问题", "Fix all auto-fixable problems");
+            let edits = convert::text_edits(&merged, &snap.rope, snap.encoding);
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.get(lang).to_string(),
+                kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+                edit: Some(workspace_edit(snap, edits, document_changes)),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(a: usize, b: usize, t: &str) -> Edit {
+        Edit {
+            range: a..b,
+            new_text: t.into(),
+        }
+    }
+
+    #[test]
+    fn merge_dedups_and_drops_overlaps() {
+        let merged = merge_edits(vec![e(5, 6, "b"), e(0, 1, "a"), e(5, 6, "b"), e(5, 9, "c")]);
+        assert_eq!(merged, vec![e(0, 1, "a"), e(5, 6, "b")]);
+    }
+}

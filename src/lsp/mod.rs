@@ -1,0 +1,55 @@
+//! The protocol shell. Only this module (and `main.rs` through it) knows tower-lsp.
+
+mod convert;
+mod diagnostics;
+pub mod documents;
+mod features;
+mod log;
+mod ordered;
+mod server;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use tower_lsp::{LspService, Server};
+
+use documents::DocumentStore;
+use log::Logger;
+use ordered::Ordered;
+use server::Backend;
+
+/// Serves LSP over stdin/stdout until `exit` or end of input.
+pub fn run_stdio() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("report-lsp: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    ExitCode::SUCCESS
+}
+
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let docs = Arc::new(DocumentStore::default());
+    let log = Logger::default();
+    let (service, socket) = LspService::new({
+        let docs = docs.clone();
+        let log = log.clone();
+        move |client| {
+            log.set_client(client.clone());
+            Backend::new(client, docs, log)
+        }
+    });
+    let service = Ordered::new(service, docs, log);
+    Server::new(input, output, socket).serve(service).await;
+}

@@ -1,0 +1,95 @@
+//! Applies document notifications in arrival order.
+//!
+//! tower-lsp polls handler futures concurrently (tower-lsp issue #284), so two `didChange`
+//! notifications may run their handlers out of order. Its server loop, however, calls
+//! `Service::call` strictly in the order messages are read from stdin. This wrapper applies
+//! `didOpen`/`didChange`/`didClose` to the document store inside `call`, synchronously, before
+//! forwarding the message: reordering is impossible by construction. The handlers then only
+//! schedule diagnostics, which the generation counter makes order-independent.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use serde::de::DeserializeOwned;
+use tower::Service;
+use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::lsp_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+};
+
+use super::documents::{ChangeOutcome, DocumentStore};
+use super::log::Logger;
+
+pub struct Ordered<S> {
+    inner: S,
+    docs: Arc<DocumentStore>,
+    log: Logger,
+}
+
+impl<S> Ordered<S> {
+    pub fn new(inner: S, docs: Arc<DocumentStore>, log: Logger) -> Ordered<S> {
+        Ordered { inner, docs, log }
+    }
+
+    fn intercept(&self, req: &Request) {
+        match req.method() {
+            "textDocument/didOpen" => {
+                if let Some(p) = params::<DidOpenTextDocumentParams>(req) {
+                    let d = p.text_document;
+                    self.docs.open(d.uri, &d.text, d.version);
+                }
+            }
+            "textDocument/didChange" => {
+                if let Some(p) = params::<DidChangeTextDocumentParams>(req) {
+                    let d = p.text_document;
+                    match self.docs.change(&d.uri, d.version, &p.content_changes) {
+                        ChangeOutcome::Applied { .. } => {}
+                        ChangeOutcome::AppliedOutOfOrderVersion { previous, .. } => {
+                            self.log.warn(format!(
+                                "didChange for {} has version {} after version {previous}; applied in arrival order",
+                                d.uri, d.version
+                            ));
+                        }
+                        ChangeOutcome::UnknownDocument => {
+                            self.log.warn(format!("didChange for a document that is not open: {}", d.uri));
+                        }
+                    }
+                }
+            }
+            "textDocument/didClose" => {
+                if let Some(p) = params::<DidCloseTextDocumentParams>(req) {
+                    if !self.docs.close(&p.text_document.uri) {
+                        self.log.warn(format!(
+                            "didClose for a document that is not open: {}",
+                            p.text_document.uri
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn params<P: DeserializeOwned>(req: &Request) -> Option<P> {
+    let value = req.params()?.clone();
+    serde_json::from_value(value).ok()
+}
+
+impl<S> Service<Request> for Ordered<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        self.intercept(&req);
+        self.inner.call(req)
+    }
+}
