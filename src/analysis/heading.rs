@@ -168,6 +168,17 @@ fn numbered_regexes() -> &'static [(Regex, Family); 6] {
 
 /// Recognises a section number at the start of `text[range]` (a trimmed line).
 pub fn number_prefix(text: &str, range: Range<usize>) -> Option<NumberPrefix> {
+    number_prefix_expecting(text, range, None)
+}
+
+/// Like [`number_prefix`], but `1.`-style numbers equal to `expected_arabic` are accepted even
+/// when a digit follows (`2.10大价值创新园区` after `1.…` in a glossary), which otherwise reads as
+/// a decimal.
+pub fn number_prefix_expecting(
+    text: &str,
+    range: Range<usize>,
+    expected_arabic: Option<u32>,
+) -> Option<NumberPrefix> {
     let line = &text[range.clone()];
     for (re, family) in numbered_regexes() {
         let Some(caps) = re.captures(line) else {
@@ -193,7 +204,8 @@ pub fn number_prefix(text: &str, range: Range<usize>) -> Option<NumberPrefix> {
             Family::Circled => (*family, parse_circled(n.as_str().chars().next()?)?),
             _ => continue,
         };
-        if number == 0 || !plausible_after_prefix(family, close_str, rest) {
+        let expected = family == Family::ArabicDot && expected_arabic == Some(number);
+        if number == 0 || !(expected || plausible_after_prefix(family, close_str, rest)) {
             continue;
         }
         let blanks = rest.len() - rest.trim_start_matches(is_blank_char).len();
@@ -377,6 +389,12 @@ pub fn is_debris_line(s: &str) -> bool {
         || t.starts_with("【字体")
         || t.starts_with("字号")
         || page.is_match(t)
+}
+
+/// `附件`, `附件1：`, `附录二`: an appendix starts a new document-level section.
+pub fn is_appendix_marker(s: &str) -> bool {
+    let t = s.trim_matches(is_blank_char);
+    ["附件", "附录", "附页", "附表"].iter().any(|k| t.starts_with(k)) && char_len(t) <= 6
 }
 
 /// Figure and table captions and notes: `图1　…示意图`, `表2 …`, `注：…`.

@@ -15,8 +15,8 @@ use std::ops::Range;
 
 use super::heading::{
     display_name, has_document_keyword, heading_sentence_end, is_caption, is_dateline,
-    is_debris_line, is_salutation, is_short_title_shape, is_speaker_line, list_opener,
-    number_prefix, Family, Marker,
+    is_appendix_marker, is_debris_line, is_salutation, is_short_title_shape, is_speaker_line,
+    list_opener, number_prefix, number_prefix_expecting, Family, Marker,
 };
 use super::text::{char_len, is_blank_char, is_cjk, is_clause_punct, is_sentence_end, Line};
 
@@ -173,6 +173,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
     }
 
     let mut title_key: Option<String> = None;
+    let mut last_arabic_dot: Option<u32> = None;
     let mut in_front_matter = true;
     // Whether the previous non-blank line allows a heading to start here.
     let mut prev_clean = true;
@@ -184,6 +185,11 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             continue;
         }
         let t = trimmed(text, line);
+        if is_debris_line(t) {
+            roles[i] = Role::Meta;
+            i += 1;
+            continue;
+        }
         let next = next_nonblank(lines, i + 1);
         let next_is_dateline = next.is_some_and(|j| is_dateline(trimmed(text, &lines[j])));
         let key = display_name(t);
@@ -197,7 +203,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 && (has_document_keyword(&key) || next_is_dateline))
                 || (title_key.as_deref() == Some(key.as_str()) && !in_front_matter)
                 || (next_is_dateline && has_document_keyword(&key) && !in_front_matter));
-        if is_title {
+        if is_title || (!in_front_matter && is_appendix_marker(t)) {
             roles[i] = Role::Section;
             candidates.push(Candidate {
                 kind: SectionKind::Title,
@@ -210,15 +216,20 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 selection: line.trimmed(),
                 name: key.clone(),
             });
-            title_key = Some(key);
-            in_front_matter = true;
+            if is_title {
+                title_key = Some(key);
+                in_front_matter = true;
+            }
             prev_clean = true;
             i += 1;
             continue;
         }
 
-        if let Some(p) = number_prefix(text, line.trimmed()) {
+        if let Some(p) = number_prefix_expecting(text, line.trimmed(), last_arabic_dot.map(|n| n + 1)) {
             in_front_matter = false;
+            if p.family == Family::ArabicDot {
+                last_arabic_dot = Some(p.number);
+            }
             let (mut sel_end, inline) = heading_sentence_end(text, p.title_start, line.trim_end);
             let mut name_text = text[line.trim_start..sel_end].to_string();
             let mut last = i;
@@ -437,11 +448,19 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
         });
     }
 
+    let list_lines: std::collections::HashSet<usize> = outline
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::ListItem)
+        .map(|s| s.first_line)
+        .collect();
     // Per-line counts, prefix-summed, for paragraph and character totals of any line span.
     let mut para_prefix = vec![0usize; lines.len() + 1];
     let mut char_prefix = vec![0usize; lines.len() + 1];
     for (k, line) in lines.iter().enumerate() {
-        let is_para = roles[k] == Role::Body;
+        // A list item's line is a body paragraph that happens to open a list.
+        let is_para = roles[k] == Role::Body
+            || (roles[k] == Role::Section && list_lines.contains(&k));
         para_prefix[k + 1] = para_prefix[k] + usize::from(is_para);
         let chars = text[line.trimmed()].chars().filter(|c| !is_blank_char(*c)).count();
         char_prefix[k + 1] = char_prefix[k] + chars;
@@ -465,10 +484,14 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
     }
     for k in 0..n {
         let first = outline.sections[k].first_line;
-        let last = (first..boundary[k])
-            .rev()
-            .find(|&j| !lines[j].is_blank())
-            .unwrap_or(first);
+        let last = if outline.sections[k].kind == SectionKind::ListItem {
+            paragraph_end(text, lines, &roles, first, boundary[k])
+        } else {
+            (first..boundary[k])
+                .rev()
+                .find(|&j| !lines[j].is_blank())
+                .unwrap_or(first)
+        };
         let s = &mut outline.sections[k];
         s.last_line = last;
         s.range = lines[first].start..lines[last].trim_end.max(s.selection.end);
@@ -476,6 +499,19 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
         s.chars = char_prefix[last + 1] - char_prefix[first];
     }
     outline
+}
+
+/// The last line of the paragraph starting at `first`: a paragraph broken by PDF line breaks
+/// continues while a line does not end cleanly and the next non-blank line is body text.
+fn paragraph_end(text: &str, lines: &[Line], roles: &[Role], first: usize, limit: usize) -> usize {
+    let mut last = first;
+    while !ends_cleanly(trimmed(text, &lines[last])) {
+        match next_nonblank(lines, last + 1) {
+            Some(j) if j < limit && roles[j] == Role::Body => last = j,
+            _ => break,
+        }
+    }
+    last
 }
 
 #[cfg(test)]
@@ -583,7 +619,7 @@ mod tests {
     fn short_ordinary_lines_are_not_headings() {
         let text = "一、回顾\n各位代表！\n五年来，主要做了以下工作：\n一是做了很多工作，成效明显。\n代化奠定坚实基础。\n";
         let got = render(text);
-        assert_eq!(got, "一、回顾 [cn-comma] L1-5\n  一是做了很多工作 [item] L4-5\n");
+        assert_eq!(got, "一、回顾 [cn-comma] L1-5\n  一是做了很多工作 [item] L4-4\n");
     }
 
     #[test]
@@ -600,6 +636,21 @@ mod tests {
         let got = render(&text);
         assert_eq!(got.matches("[title]").count(), 2, "{got}");
         assert_eq!(got.matches("一、2016年工作回顾 [cn-comma]").count(), 2, "{got}");
+    }
+
+    #[test]
+    fn appendix_starts_a_new_root() {
+        let text = "一、回顾\n正文。\n二、任务\n（一）甲\n正文。\n附件\n2023年民生实事项目\n一、促进就业7件\n1．实施帮扶行动。\n";
+        let got = render(text);
+        assert!(got.contains("\n附件 [title] L6-9\n"), "{got}");
+        assert!(got.contains("\n    一、促进就业7件 [cn-comma] L8-9\n"), "{got}");
+    }
+
+    #[test]
+    fn glossary_numbers_followed_by_digits_continue_the_list() {
+        let text = "名词解释\n1.四标四实：标准作业图。\n2.10大价值创新园区：海珠。\n3.开四停四：驶入管控。\n";
+        let got = render(text);
+        assert!(got.contains("2.10大价值创新园区：海珠 [arabic-dot]"), "{got}");
     }
 
     #[test]

