@@ -129,6 +129,23 @@ describe('numbering error', () => {
     assert.ok(fixed.includes('三、丁'), fixed);
     assert.ok(!fixed.includes('四、'), fixed);
 
+    // What "Report LSP: Fix All in This File" asks for: source.fixAll over the whole document.
+    const fixAll = await session.within('codeAction source.fixAll', () =>
+      session.conn.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: SKIPPED.split('\n').length, character: 0 } },
+        context: { diagnostics: diags, only: ['source.fixAll'], triggerKind: 1 },
+      }),
+    );
+    let all = (fixAll ?? []).filter(isAction).find((a) => a.kind === 'source.fixAll');
+    assert.ok(all, `no source.fixAll among ${JSON.stringify(fixAll)}`);
+    assert.ok(!(fixAll ?? []).some((a) => isAction(a) && a.kind === 'quickfix'), 'only: was ignored');
+    if (!all.edit && all.data !== undefined) {
+      all = await session.within('codeAction/resolve', () => session.conn.sendRequest(CodeActionResolveRequest.type, all!));
+    }
+    assert.ok(all.edit, 'source.fixAll has no edit');
+    assert.equal(applyEdits(SKIPPED, editsFor(all.edit, uri)), fixed);
+
     // The server agrees once it sees the edited text.
     await session.conn.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 2 },
