@@ -180,6 +180,18 @@ pub fn number_prefix_expecting(
     expected_arabic: Option<u32>,
 ) -> Option<NumberPrefix> {
     let line = &text[range.clone()];
+    // Most lines are body text: skip the regexes unless the first character can start a number.
+    let first = line.chars().next()?;
+    let can_start = first == '第'
+        || first == '（'
+        || first == '('
+        || first.is_ascii_digit()
+        || ('０'..='９').contains(&first)
+        || ('\u{2460}'..='\u{2473}').contains(&first)
+        || CN_NUM.contains(first);
+    if !can_start {
+        return None;
+    }
     for (re, family) in numbered_regexes() {
         let Some(caps) = re.captures(line) else {
             continue;
@@ -301,6 +313,9 @@ pub fn heading_sentence_end(text: &str, from: usize, line_end: usize) -> (usize,
 
 /// Ordinary title-like shape: short, mostly CJK, no sentence punctuation inside or at the end.
 pub fn is_short_title_shape(s: &str) -> bool {
+    if s.len() > 32 * 4 {
+        return false;
+    }
     let n = char_len(s);
     if !(2..=32).contains(&n) {
         return false;
@@ -374,6 +389,10 @@ pub fn is_debris_line(s: &str) -> bool {
             .expect("static regex")
     });
     let t = s.trim_matches(is_blank_char);
+    // Debris lines are short; a long line is a paragraph.
+    if t.len() > 300 {
+        return false;
+    }
     t.contains(">>")
         || t.contains("＞＞")
         || t.contains("当前位置")

@@ -192,11 +192,14 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         }
         let next = next_nonblank(lines, i + 1);
         let next_is_dateline = next.is_some_and(|j| is_dateline(trimmed(text, &lines[j])));
-        let key = display_name(t);
+        // Only short lines can be titles or unnumbered headings; spare the long ones the work.
+        let short = t.len() <= 32 * 4;
+        let key = if short { display_name(t) } else { String::new() };
 
         // A title: the first title-shaped line of the front matter, or later a repeat of the
         // title or any title-shaped line followed by a dateline (another pasted copy).
-        let title_shaped = is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
+        let title_shaped = short
+            && is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
         let is_title = title_shaped
             && ((in_front_matter
                 && title_key.is_none()
@@ -315,12 +318,14 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             continue;
         }
 
-        let repeated = short_line_counts.get(t).copied().unwrap_or(0) >= 3;
-        let next_is_body = next.is_some_and(|j| {
-            let n = trimmed(text, &lines[j]);
-            number_prefix(text, lines[j].trimmed()).is_none() && char_len(n) > char_len(t)
-        });
-        let unnumbered = prev_clean
+        let repeated = short && short_line_counts.get(t).copied().unwrap_or(0) >= 3;
+        let next_is_body = short
+            && next.is_some_and(|j| {
+                let n = trimmed(text, &lines[j]);
+                number_prefix(text, lines[j].trimmed()).is_none() && char_len(n) > char_len(t)
+            });
+        let unnumbered = short
+            && prev_clean
             && !repeated
             && is_short_title_shape(&key)
             && !is_speaker_line(t)
@@ -462,7 +467,7 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
         let is_para = roles[k] == Role::Body
             || (roles[k] == Role::Section && list_lines.contains(&k));
         para_prefix[k + 1] = para_prefix[k] + usize::from(is_para);
-        let chars = text[line.trimmed()].chars().filter(|c| !is_blank_char(*c)).count();
+        let chars = nonblank_chars(&text[line.trimmed()]);
         char_prefix[k + 1] = char_prefix[k] + chars;
     }
 
@@ -499,6 +504,30 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
         s.chars = char_prefix[last + 1] - char_prefix[first];
     }
     outline
+}
+
+/// Characters that are not blanks (see [`is_blank_char`]), in one pass over the bytes.
+fn nonblank_chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut count = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let (width, blank) = match c {
+            b' ' | b'\t' | 0x0B | 0x0C => (1, true),
+            0x00..=0x7F => (1, false),
+            0xC2 => (2, b.get(i + 1) == Some(&0xA0)),
+            0xC0..=0xDF => (2, false),
+            0xE3 => (3, b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80)),
+            0xE2 => (3, b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x82..=0x8D))),
+            0xEF => (3, b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF)),
+            0xE0..=0xEF => (3, false),
+            _ => (4, false),
+        };
+        count += usize::from(!blank);
+        i += width;
+    }
+    count
 }
 
 /// The last line of the paragraph starting at `first`: a paragraph broken by PDF line breaks
