@@ -2,7 +2,7 @@
 //! edit on the open document, and server start to `initialize` result. Results and the command
 //! to reproduce them are in BENCHMARKS.md.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -21,7 +21,11 @@ fn outline(c: &mut Criterion) {
     });
     let analysis = Analysis::new(BIG);
     c.bench_function("rules/363KB pasted-8-times", |b| {
-        b.iter(|| run(black_box(&analysis), &RuleSettings::default(), registry()).findings.len())
+        b.iter(|| {
+            run(black_box(&analysis), &RuleSettings::default(), registry())
+                .findings
+                .len()
+        })
     });
 }
 

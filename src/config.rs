@@ -157,7 +157,10 @@ pub fn parse_toml(text: &str) -> (ConfigPatch, Vec<String>) {
     match text.parse::<toml::Table>() {
         Ok(table) => match serde_json::to_value(table) {
             Ok(v) => parse_settings(&v),
-            Err(e) => (ConfigPatch::default(), vec![format!("{CONFIG_FILE_NAME}: {e}")]),
+            Err(e) => (
+                ConfigPatch::default(),
+                vec![format!("{CONFIG_FILE_NAME}: {e}")],
+            ),
         },
         Err(e) => (
             ConfigPatch::default(),

@@ -45,9 +45,14 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::Binary => write!(f, "binary file (contains NUL or control bytes), not text"),
+            DecodeError::Binary => {
+                write!(f, "binary file (contains NUL or control bytes), not text")
+            }
             DecodeError::UnknownEncoding => {
-                write!(f, "not valid UTF-8 or GB18030 text; convert the file to UTF-8")
+                write!(
+                    f,
+                    "not valid UTF-8 or GB18030 text; convert the file to UTF-8"
+                )
             }
         }
     }
@@ -131,11 +136,17 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom() {
         let d = decode("各位代表：".as_bytes()).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("各位代表：", SourceEncoding::Utf8));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("各位代表：", SourceEncoding::Utf8)
+        );
         let mut b = vec![0xEF, 0xBB, 0xBF];
         b.extend_from_slice("一、甲".as_bytes());
         let d = decode(&b).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("一、甲", SourceEncoding::Utf8Bom));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("一、甲", SourceEncoding::Utf8Bom)
+        );
     }
 
     #[test]
@@ -156,14 +167,23 @@ mod tests {
             b.extend_from_slice(&u.to_le_bytes());
         }
         let d = decode(&b).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("一、甲", SourceEncoding::Utf16Le));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("一、甲", SourceEncoding::Utf16Le)
+        );
     }
 
     #[test]
     fn binary_and_garbage_are_refused() {
         assert_eq!(decode(&[0u8; 64]), Err(DecodeError::Binary));
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary));
-        assert_eq!(decode(&[0xFF, 0x80, 0xFF, 0x80, 0x81]), Err(DecodeError::UnknownEncoding));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(DecodeError::Binary)
+        );
+        assert_eq!(
+            decode(&[0xFF, 0x80, 0xFF, 0x80, 0x81]),
+            Err(DecodeError::UnknownEncoding)
+        );
         let controls: Vec<u8> = (1u8..8).cycle().take(200).collect();
         assert_eq!(decode(&controls), Err(DecodeError::Binary));
     }

@@ -39,7 +39,10 @@ impl Encoding {
     /// Picks the server's encoding from the client's offer: UTF-8 (our native unit) first, then
     /// UTF-32, else the mandatory UTF-16.
     pub fn negotiate<'a>(offered: impl IntoIterator<Item = &'a str>) -> Encoding {
-        let offered: Vec<Encoding> = offered.into_iter().filter_map(Encoding::from_lsp_str).collect();
+        let offered: Vec<Encoding> = offered
+            .into_iter()
+            .filter_map(Encoding::from_lsp_str)
+            .collect();
         [Encoding::Utf8, Encoding::Utf32]
             .into_iter()
             .find(|e| offered.contains(e))
@@ -185,7 +188,10 @@ mod tests {
         let text = "ab\ncd";
         let rope = Rope::from_str(text);
         assert_eq!(to_offset(&rope, lc(7, 0), Encoding::Utf16), text.len());
-        assert_eq!(to_offset(&rope, lc(1, u32::MAX), Encoding::Utf16), text.len());
+        assert_eq!(
+            to_offset(&rope, lc(1, u32::MAX), Encoding::Utf16),
+            text.len()
+        );
         assert_eq!(to_offset(&rope, lc(0, u32::MAX), Encoding::Utf8), 2);
         assert_eq!(to_line_col(&rope, 999, Encoding::Utf16), lc(1, 2));
         let empty = Rope::new();

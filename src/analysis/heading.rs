@@ -161,7 +161,10 @@ fn numbered_regexes() -> &'static [(Regex, Family); 6] {
                 re(format!(r"^(?P<n>[0-9０-９]{{1,2}}){BLANKS}(?P<c>[.．、])")),
                 Family::ArabicDot,
             ),
-            (re(r"^(?P<n>[\u{2460}-\u{2473}])".to_string()), Family::Circled),
+            (
+                re(r"^(?P<n>[\u{2460}-\u{2473}])".to_string()),
+                Family::Circled,
+            ),
         ]
     })
 }
@@ -231,12 +234,19 @@ pub fn number_prefix_expecting(
             marker: Marker {
                 open: if family == Family::Circled {
                     None
-                } else if matches!(family, Family::Part | Family::Pian | Family::Zhang | Family::Jie) {
+                } else if matches!(
+                    family,
+                    Family::Part | Family::Pian | Family::Zhang | Family::Jie
+                ) {
                     Some('第')
                 } else {
                     open
                 },
-                close: if family == Family::Circled { '\0' } else { close },
+                close: if family == Family::Circled {
+                    '\0'
+                } else {
+                    close
+                },
                 fullwidth_digits,
             },
             prefix: base + whole.start()..base + whole.end(),
@@ -263,10 +273,7 @@ fn plausible_after_prefix(family: Family, close: &str, rest: &str) -> bool {
         }
         Family::CnComma => {
             // 一、二月份 / 一、二、三产业: a numeral list, not a heading.
-            let lead: String = rest
-                .chars()
-                .take_while(|c| CN_NUM.contains(*c))
-                .collect();
+            let lead: String = rest.chars().take_while(|c| CN_NUM.contains(*c)).collect();
             if !lead.is_empty() {
                 let after = rest[lead.len()..].chars().next();
                 if matches!(after, Some('、' | '月' | '季' | '产' | '级' | '类')) {
@@ -378,7 +385,10 @@ pub fn is_speaker_line(s: &str) -> bool {
     }
     // A bare name, often spaced out: 2–4 CJK characters with blanks between them.
     let cjk: Vec<char> = t.chars().filter(|c| !is_blank_char(*c)).collect();
-    cjk.len() <= 4 && cjk.len() >= 2 && cjk.iter().all(|c| is_cjk(*c)) && t.chars().any(is_blank_char)
+    cjk.len() <= 4
+        && cjk.len() >= 2
+        && cjk.iter().all(|c| is_cjk(*c))
+        && t.chars().any(is_blank_char)
 }
 
 /// Web and PDF leftovers that are never content: breadcrumbs, page numbers, print links.
@@ -413,7 +423,10 @@ pub fn is_debris_line(s: &str) -> bool {
 /// `附件`, `附件1：`, `附录二`: an appendix starts a new document-level section.
 pub fn is_appendix_marker(s: &str) -> bool {
     let t = s.trim_matches(is_blank_char);
-    ["附件", "附录", "附页", "附表"].iter().any(|k| t.starts_with(k)) && char_len(t) <= 6
+    ["附件", "附录", "附页", "附表"]
+        .iter()
+        .any(|k| t.starts_with(k))
+        && char_len(t) <= 6
 }
 
 /// Figure and table captions and notes: `图1　…示意图`, `表2 …`, `注：…`.
@@ -428,9 +441,21 @@ pub fn is_caption(s: &str) -> bool {
 
 /// Whether a short line names the document: 政府工作报告, …规划纲要, 2023 年政府工作报告.
 pub fn has_document_keyword(s: &str) -> bool {
-    ["报告", "纲要", "规划", "计划", "建议", "决议", "决定", "意见", "方案", "白皮书", "公报"]
-        .iter()
-        .any(|k| s.contains(k))
+    [
+        "报告",
+        "纲要",
+        "规划",
+        "计划",
+        "建议",
+        "决议",
+        "决定",
+        "意见",
+        "方案",
+        "白皮书",
+        "公报",
+    ]
+    .iter()
+    .any(|k| s.contains(k))
 }
 
 /// Display form of a heading: blanks collapsed to one space; a title spelled out with a blank
@@ -462,22 +487,51 @@ mod tests {
     fn chapter_families() {
         assert_eq!(
             prefix("第一篇\u{3000}坚持首都城市战略定位"),
-            Some((Family::Pian, 1, "第一篇".into(), "坚持首都城市战略定位".into()))
+            Some((
+                Family::Pian,
+                1,
+                "第一篇".into(),
+                "坚持首都城市战略定位".into()
+            ))
         );
-        assert_eq!(prefix("第十二章 x").map(|p| (p.0, p.1)), Some((Family::Zhang, 12)));
-        assert_eq!(prefix("第3节 x").map(|p| (p.0, p.1)), Some((Family::Jie, 3)));
-        assert_eq!(prefix("第二部分　x").map(|p| (p.0, p.1)), Some((Family::Part, 2)));
+        assert_eq!(
+            prefix("第十二章 x").map(|p| (p.0, p.1)),
+            Some((Family::Zhang, 12))
+        );
+        assert_eq!(
+            prefix("第3节 x").map(|p| (p.0, p.1)),
+            Some((Family::Jie, 3))
+        );
+        assert_eq!(
+            prefix("第二部分　x").map(|p| (p.0, p.1)),
+            Some((Family::Part, 2))
+        );
         assert_eq!(prefix("第一次会议上"), None);
         assert_eq!(prefix("第十四届人民代表大会"), None);
     }
 
     #[test]
     fn chinese_comma_and_paren_families() {
-        assert_eq!(prefix("一、2019年工作回顾").map(|p| (p.0, p.1)), Some((Family::CnComma, 1)));
-        assert_eq!(prefix("九十九、x").map(|p| (p.0, p.1)), Some((Family::CnComma, 99)));
-        assert_eq!(prefix("十二．x").map(|p| (p.0, p.1)), Some((Family::CnComma, 12)));
-        assert_eq!(prefix("（一）总体要求").map(|p| (p.0, p.1)), Some((Family::CnParen, 1)));
-        assert_eq!(prefix("(十二)x").map(|p| (p.0, p.1)), Some((Family::CnParen, 12)));
+        assert_eq!(
+            prefix("一、2019年工作回顾").map(|p| (p.0, p.1)),
+            Some((Family::CnComma, 1))
+        );
+        assert_eq!(
+            prefix("九十九、x").map(|p| (p.0, p.1)),
+            Some((Family::CnComma, 99))
+        );
+        assert_eq!(
+            prefix("十二．x").map(|p| (p.0, p.1)),
+            Some((Family::CnComma, 12))
+        );
+        assert_eq!(
+            prefix("（一）总体要求").map(|p| (p.0, p.1)),
+            Some((Family::CnParen, 1))
+        );
+        assert_eq!(
+            prefix("(十二)x").map(|p| (p.0, p.1)),
+            Some((Family::CnParen, 12))
+        );
         assert_eq!(
             prefix("(二) 深化非首都功能疏解").map(|p| p.3),
             Some("深化非首都功能疏解".into())
@@ -489,11 +543,26 @@ mod tests {
 
     #[test]
     fn arabic_families() {
-        assert_eq!(prefix("1.总体要求").map(|p| (p.0, p.1)), Some((Family::ArabicDot, 1)));
-        assert_eq!(prefix("12、x").map(|p| (p.0, p.1)), Some((Family::ArabicDot, 12)));
-        assert_eq!(prefix("１．x").map(|p| (p.0, p.1)), Some((Family::ArabicDot, 1)));
-        assert_eq!(prefix("（1）x").map(|p| (p.0, p.1)), Some((Family::ArabicParen, 1)));
-        assert_eq!(prefix("(２)x").map(|p| (p.0, p.1)), Some((Family::ArabicParen, 2)));
+        assert_eq!(
+            prefix("1.总体要求").map(|p| (p.0, p.1)),
+            Some((Family::ArabicDot, 1))
+        );
+        assert_eq!(
+            prefix("12、x").map(|p| (p.0, p.1)),
+            Some((Family::ArabicDot, 12))
+        );
+        assert_eq!(
+            prefix("１．x").map(|p| (p.0, p.1)),
+            Some((Family::ArabicDot, 1))
+        );
+        assert_eq!(
+            prefix("（1）x").map(|p| (p.0, p.1)),
+            Some((Family::ArabicParen, 1))
+        );
+        assert_eq!(
+            prefix("(２)x").map(|p| (p.0, p.1)),
+            Some((Family::ArabicParen, 2))
+        );
         assert_eq!(prefix("③x").map(|p| (p.0, p.1)), Some((Family::Circled, 3)));
         assert_eq!(prefix("1.5万亿元"), None);
         assert_eq!(prefix("3、4月份"), None);
@@ -521,8 +590,12 @@ mod tests {
 
     #[test]
     fn never_headings() {
-        assert!(is_dateline("——2020年1月12日在北京市第十五届人民代表大会第三次会议上"));
-        assert!(is_dateline("――2017年1月14日在北京市第十四届人民代表大会第五次会议上"));
+        assert!(is_dateline(
+            "——2020年1月12日在北京市第十五届人民代表大会第三次会议上"
+        ));
+        assert!(is_dateline(
+            "――2017年1月14日在北京市第十四届人民代表大会第五次会议上"
+        ));
         assert!(is_dateline("第一次会议上"));
         assert!(is_dateline("2020年1月"));
         assert!(is_dateline("（2023 年 1 月 15 日）"));
@@ -532,7 +605,9 @@ mod tests {
         assert!(is_speaker_line("朝阳区人民政府区长\u{00A0} 王\u{00A0} 灏"));
         assert!(is_speaker_line("陈 竞"));
         assert!(!is_speaker_line("五年工作回顾"));
-        assert!(is_debris_line("您当前的位置:首页>>公开公告>>公开、公告、决议、决定"));
+        assert!(is_debris_line(
+            "您当前的位置:首页>>公开公告>>公开、公告、决议、决定"
+        ));
         assert!(is_debris_line("- 12 -"));
         assert!(is_debris_line("第 3 页"));
         assert!(is_caption("图1\u{3000}“一核、三横、四纵”湿地示意图"));
@@ -547,7 +622,9 @@ mod tests {
         assert!(!is_short_title_shape("各位代表："));
         assert!(!is_short_title_shape("代化奠定坚实基础。"));
         assert!(!is_short_title_shape("平"));
-        assert!(!is_short_title_shape("深入开展韧性城市建设。制定韧性城市空间专项规划，系统"));
+        assert!(!is_short_title_shape(
+            "深入开展韧性城市建设。制定韧性城市空间专项规划，系统"
+        ));
         assert_eq!(display_name("政 府 工 作 报 告"), "政府工作报告");
         assert_eq!(display_name("\u{00A0}政 府 工 作 报 告"), "政府工作报告");
         assert_eq!(display_name("第一篇\u{3000}坚持"), "第一篇 坚持");

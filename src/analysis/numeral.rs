@@ -148,7 +148,9 @@ pub fn parse_circled(c: char) -> Option<u32> {
 
 pub fn format_circled(n: u32) -> String {
     match n {
-        1..=20 => char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default(),
+        1..=20 => char::from_u32(0x2460 + n - 1)
+            .map(String::from)
+            .unwrap_or_default(),
         _ => n.to_string(),
     }
 }

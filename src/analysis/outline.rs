@@ -14,11 +14,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::heading::{
-    display_name, has_document_keyword, heading_sentence_end, is_caption, is_dateline,
-    is_appendix_marker, is_debris_line, is_salutation, is_short_title_shape, is_speaker_line,
-    list_opener, number_prefix, number_prefix_expecting, Family, Marker,
+    display_name, has_document_keyword, heading_sentence_end, is_appendix_marker, is_caption,
+    is_dateline, is_debris_line, is_salutation, is_short_title_shape, is_speaker_line, list_opener,
+    number_prefix, number_prefix_expecting, Family, Marker,
 };
-use super::text::{char_len, is_blank_char, is_cjk, is_clause_punct, is_sentence_end, Line};
+use super::text::{char_len, is_cjk, is_clause_punct, is_sentence_end, Line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionKind {
@@ -194,12 +194,16 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         let next_is_dateline = next.is_some_and(|j| is_dateline(trimmed(text, &lines[j])));
         // Only short lines can be titles or unnumbered headings; spare the long ones the work.
         let short = t.len() <= 32 * 4;
-        let key = if short { display_name(t) } else { String::new() };
+        let key = if short {
+            display_name(t)
+        } else {
+            String::new()
+        };
 
         // A title: the first title-shaped line of the front matter, or later a repeat of the
         // title or any title-shaped line followed by a dateline (another pasted copy).
-        let title_shaped = short
-            && is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
+        let title_shaped =
+            short && is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
         let is_title = title_shaped
             && ((in_front_matter
                 && title_key.is_none()
@@ -228,7 +232,9 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             continue;
         }
 
-        if let Some(p) = number_prefix_expecting(text, line.trimmed(), last_arabic_dot.map(|n| n + 1)) {
+        if let Some(p) =
+            number_prefix_expecting(text, line.trimmed(), last_arabic_dot.map(|n| n + 1))
+        {
             in_front_matter = false;
             if p.family == Family::ArabicDot {
                 last_arabic_dot = Some(p.number);
@@ -329,7 +335,8 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             && !repeated
             && is_short_title_shape(&key)
             && !is_speaker_line(t)
-            && (next_is_body || next.is_some_and(|j| number_prefix(text, lines[j].trimmed()).is_some()))
+            && (next_is_body
+                || next.is_some_and(|j| number_prefix(text, lines[j].trimmed()).is_some()))
             && starts_like_heading(t);
         if in_front_matter {
             // The front matter holds the title, dateline and speaker; a short line there is a
@@ -337,7 +344,10 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             let long_body = char_len(t) >= 40 && t.chars().any(is_sentence_end);
             if long_body {
                 in_front_matter = false;
-            } else if !(unnumbered && next_is_body && next.is_some_and(|j| char_len(trimmed(text, &lines[j])) >= 40)) {
+            } else if !(unnumbered
+                && next_is_body
+                && next.is_some_and(|j| char_len(trimmed(text, &lines[j])) >= 40))
+            {
                 roles[i] = Role::Meta;
                 prev_clean = true;
                 i += 1;
@@ -373,7 +383,10 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
 fn starts_like_heading(s: &str) -> bool {
     match s.chars().next() {
         Some(c) => {
-            (is_cjk(c) || c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, '“' | '《' | '"'))
+            (is_cjk(c)
+                || c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || matches!(c, '“' | '《' | '"'))
                 && !matches!(c, '的' | '和' | '与' | '及' | '了' | '等' | '并' | '或')
         }
         None => false,
@@ -402,7 +415,11 @@ fn truncate_name(s: String) -> String {
     t
 }
 
-fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Candidate>)) -> Outline {
+fn assemble(
+    text: &str,
+    lines: &[Line],
+    (roles, candidates): (Vec<Role>, Vec<Candidate>),
+) -> Outline {
     let mut outline = Outline::default();
     // Open sections below the current title, innermost last, with their families.
     let mut stack: Vec<(Family, usize)> = Vec::new();
@@ -464,8 +481,8 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
     let mut char_prefix = vec![0usize; lines.len() + 1];
     for (k, line) in lines.iter().enumerate() {
         // A list item's line is a body paragraph that happens to open a list.
-        let is_para = roles[k] == Role::Body
-            || (roles[k] == Role::Section && list_lines.contains(&k));
+        let is_para =
+            roles[k] == Role::Body || (roles[k] == Role::Section && list_lines.contains(&k));
         para_prefix[k + 1] = para_prefix[k] + usize::from(is_para);
         let chars = nonblank_chars(&text[line.trimmed()]);
         char_prefix[k + 1] = char_prefix[k] + chars;
@@ -487,12 +504,12 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
         }
         open.push(k);
     }
-    for k in 0..n {
+    for (k, &limit) in boundary.iter().enumerate() {
         let first = outline.sections[k].first_line;
         let last = if outline.sections[k].kind == SectionKind::ListItem {
-            paragraph_end(text, lines, &roles, first, boundary[k])
+            paragraph_end(text, lines, &roles, first, limit)
         } else {
-            (first..boundary[k])
+            (first..limit)
                 .rev()
                 .find(|&j| !lines[j].is_blank())
                 .unwrap_or(first)
@@ -506,7 +523,7 @@ fn assemble(text: &str, lines: &[Line], (roles, candidates): (Vec<Role>, Vec<Can
     outline
 }
 
-/// Characters that are not blanks (see [`is_blank_char`]), in one pass over the bytes.
+/// Characters that are not blanks (see [`super::text::is_blank_char`]), in one pass over the bytes.
 fn nonblank_chars(s: &str) -> usize {
     let b = s.as_bytes();
     let mut count = 0usize;
@@ -518,9 +535,18 @@ fn nonblank_chars(s: &str) -> usize {
             0x00..=0x7F => (1, false),
             0xC2 => (2, b.get(i + 1) == Some(&0xA0)),
             0xC0..=0xDF => (2, false),
-            0xE3 => (3, b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80)),
-            0xE2 => (3, b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x82..=0x8D))),
-            0xEF => (3, b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF)),
+            0xE3 => (
+                3,
+                b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
+            ),
+            0xE2 => (
+                3,
+                b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x82..=0x8D)),
+            ),
+            0xEF => (
+                3,
+                b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF),
+            ),
             0xE0..=0xEF => (3, false),
             _ => (4, false),
         };
@@ -587,7 +613,10 @@ mod tests {
     (二)推动高质量发展 [cn-paren] L10-10
   二、2020年主要任务 [cn-comma] L11-12
 ";
-        assert_eq!(render(text).replace("L1-13", "L1-12"), expected.replace("L1-13", "L1-12"));
+        assert_eq!(
+            render(text).replace("L1-13", "L1-12"),
+            expected.replace("L1-13", "L1-12")
+        );
     }
 
     #[test]
@@ -620,9 +649,18 @@ mod tests {
         // The first list item ends before the second one.
         let got = render(text);
         assert!(got.contains("五年工作回顾 [unnumbered] L13-19"), "{got}");
-        assert!(got.contains("一是坚定不移推进功能疏解和人口调控 [item] L25-25"), "{got}");
-        assert!(got.contains("二是全力服务城市副中心建设 [item] L27-27"), "{got}");
-        assert!(got.contains("  2017年工作建议 [unnumbered] L21-27"), "{got}");
+        assert!(
+            got.contains("一是坚定不移推进功能疏解和人口调控 [item] L25-25"),
+            "{got}"
+        );
+        assert!(
+            got.contains("二是全力服务城市副中心建设 [item] L27-27"),
+            "{got}"
+        );
+        assert!(
+            got.contains("  2017年工作建议 [unnumbered] L21-27"),
+            "{got}"
+        );
         assert!(got.starts_with("政府工作报告 [title] L1-27"), "{got}");
         let _ = expected;
     }
@@ -639,16 +677,23 @@ mod tests {
 
     #[test]
     fn inline_heading_named_by_first_sentence() {
-        let text = "一、回顾\n　　(一)京津冀协同发展取得新成效。非首都功能疏解有序推进。严格实施目录。\n";
+        let text =
+            "一、回顾\n　　(一)京津冀协同发展取得新成效。非首都功能疏解有序推进。严格实施目录。\n";
         let got = render(text);
-        assert!(got.contains("(一)京津冀协同发展取得新成效 [cn-paren] L2-2"), "{got}");
+        assert!(
+            got.contains("(一)京津冀协同发展取得新成效 [cn-paren] L2-2"),
+            "{got}"
+        );
     }
 
     #[test]
     fn short_ordinary_lines_are_not_headings() {
         let text = "一、回顾\n各位代表！\n五年来，主要做了以下工作：\n一是做了很多工作，成效明显。\n代化奠定坚实基础。\n";
         let got = render(text);
-        assert_eq!(got, "一、回顾 [cn-comma] L1-5\n  一是做了很多工作 [item] L4-4\n");
+        assert_eq!(
+            got,
+            "一、回顾 [cn-comma] L1-5\n  一是做了很多工作 [item] L4-4\n"
+        );
     }
 
     #[test]
@@ -664,7 +709,11 @@ mod tests {
         let text = format!("{copy}\n{copy}");
         let got = render(&text);
         assert_eq!(got.matches("[title]").count(), 2, "{got}");
-        assert_eq!(got.matches("一、2016年工作回顾 [cn-comma]").count(), 2, "{got}");
+        assert_eq!(
+            got.matches("一、2016年工作回顾 [cn-comma]").count(),
+            2,
+            "{got}"
+        );
     }
 
     #[test]
@@ -672,14 +721,20 @@ mod tests {
         let text = "一、回顾\n正文。\n二、任务\n（一）甲\n正文。\n附件\n2023年民生实事项目\n一、促进就业7件\n1．实施帮扶行动。\n";
         let got = render(text);
         assert!(got.contains("\n附件 [title] L6-9\n"), "{got}");
-        assert!(got.contains("\n    一、促进就业7件 [cn-comma] L8-9\n"), "{got}");
+        assert!(
+            got.contains("\n    一、促进就业7件 [cn-comma] L8-9\n"),
+            "{got}"
+        );
     }
 
     #[test]
     fn glossary_numbers_followed_by_digits_continue_the_list() {
         let text = "名词解释\n1.四标四实：标准作业图。\n2.10大价值创新园区：海珠。\n3.开四停四：驶入管控。\n";
         let got = render(text);
-        assert!(got.contains("2.10大价值创新园区：海珠 [arabic-dot]"), "{got}");
+        assert!(
+            got.contains("2.10大价值创新园区：海珠 [arabic-dot]"),
+            "{got}"
+        );
     }
 
     #[test]

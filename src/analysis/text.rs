@@ -83,9 +83,7 @@ pub fn is_blank_char(c: char) -> bool {
             | '\u{200B}'
             | '\u{200C}'
             | '\u{200D}'
-            | '\u{2002}'..='\u{200A}'
-            | '\u{000B}'
-            | '\u{000C}'
+            | '\u{2002}'..='\u{200A}' | '\u{000B}' | '\u{000C}'
     )
 }
 
@@ -150,10 +148,7 @@ mod tests {
     fn trims_ideographic_and_nonbreaking_spaces_and_bom() {
         assert_eq!(
             spans("\u{FEFF}\u{3000}\u{3000}各位代表：\u{00A0} "),
-            vec![(
-                "\u{FEFF}\u{3000}\u{3000}各位代表：\u{00A0} ",
-                "各位代表："
-            )]
+            vec![("\u{FEFF}\u{3000}\u{3000}各位代表：\u{00A0} ", "各位代表：")]
         );
         let blank = split_lines("\u{3000}\u{00A0} \t");
         assert!(blank[0].is_blank());

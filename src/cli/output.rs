@@ -8,7 +8,10 @@ use std::process::ExitCode;
 use ropey::Rope;
 use serde_json::{json, Value};
 
-use super::{config_for, read_inputs, CheckArgs, CheckFormat, OutlineArgs, OutlineFormat, EXIT_FINDINGS, EXIT_TROUBLE};
+use super::{
+    config_for, read_inputs, CheckArgs, CheckFormat, OutlineArgs, OutlineFormat, EXIT_FINDINGS,
+    EXIT_TROUBLE,
+};
 use crate::analysis::finding::{Finding, Language, Severity};
 use crate::analysis::outline::{Outline, SectionKind};
 use crate::analysis::rules::{self, registry};
@@ -91,7 +94,10 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         let analysis = Analysis::new(&decoded.text);
         let output = rules::run(&analysis, &config.rules, registry());
         for failure in &output.failures {
-            eprintln!("report-lsp: {path}: rule {} failed: {}", failure.code, failure.message);
+            eprintln!(
+                "report-lsp: {path}: rule {} failed: {}",
+                failure.code, failure.message
+            );
         }
         let rope = Rope::from_str(&decoded.text);
         let lang = config.language;
@@ -137,7 +143,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     match args.format {
         CheckFormat::Json => {
             let doc = json!({ "version": SCHEMA_VERSION, "files": files_json, "summary": summary });
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
         }
         CheckFormat::Human => {
             let total: usize = counts.iter().sum();
@@ -245,7 +255,11 @@ pub fn outline(args: &OutlineArgs) -> ExitCode {
     }
     if let OutlineFormat::Json = args.format {
         let doc = json!({ "version": SCHEMA_VERSION, "files": files_json });
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        );
     }
     let _ = out.flush();
     if unreadable > 0 {

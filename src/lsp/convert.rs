@@ -74,7 +74,11 @@ pub fn diagnostic(
         code_description: None,
         source: Some(SOURCE.to_string()),
         message: f.message.get(lang).to_string(),
-        related_information: if related.is_empty() { None } else { Some(related) },
+        related_information: if related.is_empty() {
+            None
+        } else {
+            Some(related)
+        },
         tags: None,
         data: None,
     }
@@ -103,11 +107,19 @@ pub fn section_detail(paragraphs: usize, chars: usize, lang: Language) -> String
     }
 }
 
-pub fn document_symbols(o: &Outline, rope: &Rope, enc: Encoding, lang: Language) -> Vec<DocumentSymbol> {
+pub fn document_symbols(
+    o: &Outline,
+    rope: &Rope,
+    enc: Encoding,
+    lang: Language,
+) -> Vec<DocumentSymbol> {
     fn build(o: &Outline, i: usize, rope: &Rope, enc: Encoding, lang: Language) -> DocumentSymbol {
         let s = &o.sections[i];
-        let children: Vec<DocumentSymbol> =
-            s.children.iter().map(|&c| build(o, c, rope, enc, lang)).collect();
+        let children: Vec<DocumentSymbol> = s
+            .children
+            .iter()
+            .map(|&c| build(o, c, rope, enc, lang))
+            .collect();
         #[allow(deprecated)]
         DocumentSymbol {
             name: s.name.clone(),
@@ -117,14 +129,26 @@ pub fn document_symbols(o: &Outline, rope: &Rope, enc: Encoding, lang: Language)
             deprecated: None,
             range: range(rope, &s.range, enc),
             selection_range: range(rope, &s.selection, enc),
-            children: if children.is_empty() { None } else { Some(children) },
+            children: if children.is_empty() {
+                None
+            } else {
+                Some(children)
+            },
         }
     }
-    o.roots.iter().map(|&r| build(o, r, rope, enc, lang)).collect()
+    o.roots
+        .iter()
+        .map(|&r| build(o, r, rope, enc, lang))
+        .collect()
 }
 
 /// For clients without hierarchical symbol support: a flat list with container names.
-pub fn symbol_information(o: &Outline, uri: &Url, rope: &Rope, enc: Encoding) -> Vec<SymbolInformation> {
+pub fn symbol_information(
+    o: &Outline,
+    uri: &Url,
+    rope: &Rope,
+    enc: Encoding,
+) -> Vec<SymbolInformation> {
     o.sections
         .iter()
         .map(|s| {

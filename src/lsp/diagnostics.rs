@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tower_lsp::lsp_types::{Diagnostic, Url};
 use tower_lsp::Client;
 
@@ -35,11 +35,21 @@ pub struct DiagnosticsEngine {
     config: Arc<RwLock<Config>>,
     log: Logger,
     jobs: mpsc::UnboundedSender<Job>,
+    /// False until the client's settings have been pulled once (see `settings_ready`).
+    ready: Arc<watch::Sender<bool>>,
 }
+
+/// How long an analysis waits for the first settings pull before using what it has.
+const SETTINGS_WAIT: Duration = Duration::from_secs(5);
 
 impl DiagnosticsEngine {
     /// Must be called inside the tokio runtime: it spawns the publisher task.
-    pub fn new(client: Client, docs: Arc<DocumentStore>, config: Arc<RwLock<Config>>, log: Logger) -> Self {
+    pub fn new(
+        client: Client,
+        docs: Arc<DocumentStore>,
+        config: Arc<RwLock<Config>>,
+        log: Logger,
+    ) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
         tokio::spawn(publisher(client, docs.clone(), rx));
         DiagnosticsEngine {
@@ -47,7 +57,15 @@ impl DiagnosticsEngine {
             config,
             log,
             jobs,
+            ready: Arc::new(watch::channel(false).0),
         }
+    }
+
+    /// Lets analyses run: the initial settings are known. Until then a document opened right
+    /// after `initialized` would be published under the defaults (a rule the user switched off,
+    /// the wrong language) and corrected a moment later.
+    pub fn settings_ready(&self) {
+        self.ready.send_replace(true);
     }
 
     /// Re-analyses `uri` after the configured delay, unless a newer edit arrives first.
@@ -57,6 +75,8 @@ impl DiagnosticsEngine {
         };
         let this = self.clone();
         tokio::spawn(async move {
+            let mut ready = this.ready.subscribe();
+            let _ = tokio::time::timeout(SETTINGS_WAIT, ready.wait_for(|r| *r)).await;
             let delay = this.config().diagnostics_delay_ms;
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -70,7 +90,8 @@ impl DiagnosticsEngine {
             let config = this.config();
             let log = this.log.clone();
             let version = snapshot.version;
-            let computed = tokio::task::spawn_blocking(move || compute(&snapshot, &config, &log)).await;
+            let computed =
+                tokio::task::spawn_blocking(move || compute(&snapshot, &config, &log)).await;
             match computed {
                 Ok(diagnostics) => {
                     let _ = this.jobs.send(Job::Publish {
@@ -97,7 +118,10 @@ impl DiagnosticsEngine {
     }
 
     fn config(&self) -> Config {
-        self.config.read().map(|c| c.clone()).unwrap_or_else(|e| e.into_inner().clone())
+        self.config
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
     }
 }
 
@@ -115,7 +139,15 @@ pub fn compute(snapshot: &Snapshot, config: &Config, log: &Logger) -> Vec<Diagno
     output
         .findings
         .iter()
-        .map(|f| convert::diagnostic(f, &snapshot.uri, &snapshot.rope, snapshot.encoding, config.language))
+        .map(|f| {
+            convert::diagnostic(
+                f,
+                &snapshot.uri,
+                &snapshot.rope,
+                snapshot.encoding,
+                config.language,
+            )
+        })
         .collect()
 }
 
@@ -137,7 +169,9 @@ async fn publisher(client: Client, docs: Arc<DocumentStore>, mut rx: mpsc::Unbou
                     continue;
                 }
                 last.insert(uri.clone(), diagnostics.clone());
-                client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+                client
+                    .publish_diagnostics(uri, diagnostics, Some(version))
+                    .await;
             }
             Job::Clear { uri } => {
                 last.remove(&uri);

@@ -35,9 +35,14 @@ impl Snapshot {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeOutcome {
-    Applied { generation: u64 },
+    Applied {
+        generation: u64,
+    },
     /// Applied, but the version did not increase (a client bug worth logging).
-    AppliedOutOfOrderVersion { generation: u64, previous: i32 },
+    AppliedOutOfOrderVersion {
+        generation: u64,
+        previous: i32,
+    },
     UnknownDocument,
 }
 

@@ -18,7 +18,11 @@ use crate::analysis::rules::{self, registry};
 use crate::analysis::{folding_ranges as core_folds, Analysis};
 use crate::config::Config;
 
-pub fn document_symbols(snap: &Snapshot, lang: Language, hierarchical: bool) -> DocumentSymbolResponse {
+pub fn document_symbols(
+    snap: &Snapshot,
+    lang: Language,
+    hierarchical: bool,
+) -> DocumentSymbolResponse {
     let text = snap.text();
     let analysis = Analysis::new(&text);
     if hierarchical {
@@ -67,7 +71,10 @@ pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hove
         .count();
     let (first, last) = (s.first_line + 1, s.last_line + 1);
     let mut body = match lang {
-        Language::Zh => format!("**{}**\n\n第{first}–{last}行 · {}段 · {}字", s.name, s.paragraphs, s.chars),
+        Language::Zh => format!(
+            "**{}**\n\n第{first}–{last}行 · {}段 · {}字",
+            s.name, s.paragraphs, s.chars
+        ),
         Language::En => format!(
             "**{}**\n\nLines {first}–{last} · {} paragraphs · {} characters",
             s.name, s.paragraphs, s.chars
@@ -97,9 +104,9 @@ pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hove
 fn wants(only: &Option<Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
     match only {
         None => true,
-        Some(kinds) => kinds
-            .iter()
-            .any(|k| kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))),
+        Some(kinds) => kinds.iter().any(|k| {
+            kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+        }),
     }
 }
 
@@ -126,7 +133,7 @@ fn workspace_edit(snap: &Snapshot, edits: Vec<TextEdit>, document_changes: bool)
 /// Merges edits from several fixes: identical edits once, overlapping ones dropped (the earlier
 /// wins), in document order.
 pub fn merge_edits(mut edits: Vec<Edit>) -> Vec<Edit> {
-    edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits.dedup();
     let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
     for e in edits {

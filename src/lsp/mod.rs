@@ -4,6 +4,7 @@ mod convert;
 mod diagnostics;
 pub mod documents;
 mod features;
+mod framing;
 mod log;
 mod ordered;
 mod server;
@@ -31,7 +32,8 @@ pub fn run_stdio() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Not tokio's stdin: one malformed message would end tower-lsp's read loop (framing.rs).
+    runtime.block_on(serve(framing::sanitized_stdin(), tokio::io::stdout()));
     ExitCode::SUCCESS
 }
 

@@ -51,7 +51,10 @@ impl<S> Ordered<S> {
                             ));
                         }
                         ChangeOutcome::UnknownDocument => {
-                            self.log.warn(format!("didChange for a document that is not open: {}", d.uri));
+                            self.log.warn(format!(
+                                "didChange for a document that is not open: {}",
+                                d.uri
+                            ));
                         }
                     }
                 }

@@ -45,7 +45,8 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client, docs: Arc<DocumentStore>, log: Logger) -> Backend {
         let config = Arc::new(RwLock::new(Config::default()));
-        let diagnostics = DiagnosticsEngine::new(client.clone(), docs.clone(), config.clone(), log.clone());
+        let diagnostics =
+            DiagnosticsEngine::new(client.clone(), docs.clone(), config.clone(), log.clone());
         Backend {
             client,
             docs,
@@ -59,7 +60,10 @@ impl Backend {
     }
 
     fn config(&self) -> Config {
-        self.config.read().map(|c| c.clone()).unwrap_or_else(|e| e.into_inner().clone())
+        self.config
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
     }
 
     fn caps(&self) -> ClientCaps {
@@ -111,14 +115,17 @@ impl Backend {
                 self.update_layers(|l| l.client = patch);
                 self.warn_settings("settings", warnings).await;
             }
-            Err(e) => self.log.warn(format!("workspace/configuration failed: {e}")),
+            Err(e) => self
+                .log
+                .warn(format!("workspace/configuration failed: {e}")),
         }
     }
 
     fn snapshot(&self, uri: &Url, what: &str) -> Option<Snapshot> {
         let snap = self.docs.snapshot(uri);
         if snap.is_none() {
-            self.log.warn(format!("{what} for a document that is not open: {uri}"));
+            self.log
+                .warn(format!("{what} for a document that is not open: {uri}"));
         }
         snap
     }
@@ -194,21 +201,28 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(PositionEncodingKind::new(encoding.as_lsp_str())),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    will_save: None,
-                    will_save_wait_until: None,
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        will_save: None,
+                        will_save_wait_until: None,
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    },
+                )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL]),
-                    work_done_progress_options: Default::default(),
-                    resolve_provider: None,
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                        ]),
+                        work_done_progress_options: Default::default(),
+                        resolve_provider: None,
+                    },
+                )),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -237,10 +251,12 @@ impl LanguageServer for Backend {
                 register_options: serde_json::to_value(options).ok(),
             };
             if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.log.warn(format!("could not watch {CONFIG_FILE_NAME}: {e}"));
+                self.log
+                    .warn(format!("could not watch {CONFIG_FILE_NAME}: {e}"));
             }
         }
         self.pull_client_settings().await;
+        self.diagnostics.settings_ready();
         self.diagnostics.schedule_all();
     }
 
@@ -287,7 +303,10 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         let Some(snap) = self.snapshot(&params.text_document.uri, "documentSymbol") else {
             return Ok(None);
         };
@@ -303,7 +322,10 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri, "foldingRange") else {
             return Ok(None);
         };
-        guarded(&self.log, "foldingRange", move || Some(features::folding_ranges(&snap))).await
+        guarded(&self.log, "foldingRange", move || {
+            Some(features::folding_ranges(&snap))
+        })
+        .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -312,7 +334,10 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let lang = self.config().language;
-        guarded(&self.log, "hover", move || features::hover(&snap, p.position, lang)).await
+        guarded(&self.log, "hover", move || {
+            features::hover(&snap, p.position, lang)
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -322,7 +347,12 @@ impl LanguageServer for Backend {
         let config = self.config();
         let document_changes = self.caps().document_changes;
         guarded(&self.log, "codeAction", move || {
-            Some(features::code_actions(&snap, &params, &config, document_changes))
+            Some(features::code_actions(
+                &snap,
+                &params,
+                &config,
+                document_changes,
+            ))
         })
         .await
     }

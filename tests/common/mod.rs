@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -53,9 +53,22 @@ pub struct Server {
     next_id: i64,
     settings: Arc<Mutex<Value>>,
     config_answers: Arc<AtomicUsize>,
+    config_delay_ms: Arc<AtomicU64>,
     stderr: Arc<Mutex<Vec<u8>>>,
     closed: bool,
     pub init_result: Value,
+}
+
+/// A request or notification; `Null` params are left out (`shutdown` and `exit` take none).
+fn message(id: Option<i64>, method: &str, params: Value) -> Value {
+    let mut m = json!({ "jsonrpc": "2.0", "method": method });
+    if let Some(id) = id {
+        m["id"] = json!(id);
+    }
+    if !params.is_null() {
+        m["params"] = params;
+    }
+    m
 }
 
 fn write_frame(stdin: &Mutex<ChildStdin>, msg: &Value) {
@@ -89,16 +102,27 @@ fn read_frame(r: &mut impl BufRead) -> Result<Option<Value>, String> {
             .split_once(": ")
             .ok_or_else(|| format!("non-framed bytes on stdout: {text:?}"))?;
         match name.to_ascii_lowercase().as_str() {
-            "content-length" => len = Some(value.parse().map_err(|_| format!("bad Content-Length {value:?}"))?),
+            "content-length" => {
+                len = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("bad Content-Length {value:?}"))?,
+                )
+            }
             "content-type" => {}
             _ => return Err(format!("non-framed bytes on stdout: {text:?}")),
         }
     }
     let len = len.ok_or("frame without Content-Length")?;
     let mut body = vec![0; len];
-    r.read_exact(&mut body).map_err(|e| format!("short frame body: {e}"))?;
-    let v: Value = serde_json::from_slice(&body)
-        .map_err(|e| format!("frame body is not JSON ({e}): {:?}", String::from_utf8_lossy(&body)))?;
+    r.read_exact(&mut body)
+        .map_err(|e| format!("short frame body: {e}"))?;
+    let v: Value = serde_json::from_slice(&body).map_err(|e| {
+        format!(
+            "frame body is not JSON ({e}): {:?}",
+            String::from_utf8_lossy(&body)
+        )
+    })?;
     if v["jsonrpc"] != "2.0" {
         return Err(format!("not a JSON-RPC 2.0 message: {v}"));
     }
@@ -113,8 +137,11 @@ fn answer(msg: &Value, settings: &Mutex<Value>) -> Option<Value> {
             let n = msg["params"]["items"].as_array().map_or(1, Vec::len);
             Value::Array(vec![settings.lock().unwrap().clone(); n])
         }
-        "client/registerCapability" | "client/unregisterCapability" | "window/workDoneProgress/create"
-        | "window/showMessageRequest" | "workspace/applyEdit" => Value::Null,
+        "client/registerCapability"
+        | "client/unregisterCapability"
+        | "window/workDoneProgress/create"
+        | "window/showMessageRequest"
+        | "workspace/applyEdit" => Value::Null,
         _ => {
             let error = json!({ "code": -32601, "message": format!("test client: no {method}") });
             return Some(json!({ "jsonrpc": "2.0", "id": id, "error": error }));
@@ -129,12 +156,17 @@ fn reader(
     stdin: Arc<Mutex<ChildStdin>>,
     settings: Arc<Mutex<Value>>,
     config_answers: Arc<AtomicUsize>,
+    config_delay_ms: Arc<AtomicU64>,
 ) {
     let mut r = BufReader::new(out);
     loop {
         match read_frame(&mut r) {
             Ok(Some(msg)) => {
                 if let Some(reply) = answer(&msg, &settings) {
+                    if msg["method"] == "workspace/configuration" {
+                        let ms = config_delay_ms.load(Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(ms));
+                    }
                     write_frame(&stdin, &reply);
                     if msg["method"] == "workspace/configuration" {
                         config_answers.fetch_add(1, Ordering::SeqCst);
@@ -169,11 +201,13 @@ impl Server {
         let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
         let settings = Arc::new(Mutex::new(settings));
         let config_answers = Arc::new(AtomicUsize::new(0));
+        let config_delay_ms = Arc::new(AtomicU64::new(0));
         let (tx, rx) = mpsc::channel();
         let (out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
         {
-            let (stdin, settings, answers) = (stdin.clone(), settings.clone(), config_answers.clone());
-            std::thread::spawn(move || reader(out, tx, stdin, settings, answers));
+            let (stdin, settings) = (stdin.clone(), settings.clone());
+            let (answers, delay) = (config_answers.clone(), config_delay_ms.clone());
+            std::thread::spawn(move || reader(out, tx, stdin, settings, answers, delay));
         }
         let stderr = Arc::new(Mutex::new(Vec::new()));
         {
@@ -193,6 +227,7 @@ impl Server {
             next_id: 1,
             settings,
             config_answers,
+            config_delay_ms,
             stderr,
             closed: false,
             init_result: Value::Null,
@@ -207,13 +242,16 @@ impl Server {
         s
     }
 
-    pub fn initialize(&mut self, opts: &Options) -> Value {
+    /// `initialize` and `initialized`, without waiting for the settings pull.
+    pub fn initialize_without_waiting(&mut self, opts: &Options) {
         let mut general = json!({});
         if let Some(encs) = &opts.position_encodings {
             general["positionEncodings"] = json!(encs);
         }
         let root_uri = opts.root.as_deref().map(file_uri);
-        let folders = root_uri.as_ref().map(|u| json!([{ "uri": u, "name": "root" }]));
+        let folders = root_uri
+            .as_ref()
+            .map(|u| json!([{ "uri": u, "name": "root" }]));
         let params = json!({
             "processId": std::process::id(),
             "rootUri": root_uri,
@@ -230,22 +268,40 @@ impl Server {
         });
         self.init_result = self.request("initialize", params);
         self.notify("initialized", json!({}));
+    }
+
+    pub fn initialize(&mut self, opts: &Options) -> Value {
+        self.initialize_without_waiting(opts);
         let deadline = Instant::now() + TIMEOUT;
         while self.config_answers.load(Ordering::SeqCst) == 0 {
-            assert!(Instant::now() < deadline, "timed out waiting for the initial workspace/configuration");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for the initial workspace/configuration"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         // A round trip after the answer: the server has read it and applied the settings.
-        self.request("textDocument/foldingRange", json!({ "textDocument": { "uri": "file:///nothing.txt" } }));
+        self.request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": "file:///nothing.txt" } }),
+        );
         self.init_result.clone()
     }
 
     pub fn encoding(&self) -> &str {
-        self.init_result["capabilities"]["positionEncoding"].as_str().unwrap_or("utf-16")
+        self.init_result["capabilities"]["positionEncoding"]
+            .as_str()
+            .unwrap_or("utf-16")
     }
 
     pub fn set_settings(&self, settings: Value) {
         *self.settings.lock().unwrap() = settings;
+    }
+
+    /// Makes the client slow to answer `workspace/configuration`, as a busy editor can be.
+    pub fn set_config_delay(&self, delay: Duration) {
+        self.config_delay_ms
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
     }
 
     pub fn config_answers(&self) -> usize {
@@ -267,7 +323,7 @@ impl Server {
     }
 
     pub fn notify(&self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+        self.send(&message(None, method, params));
     }
 
     /// The next incoming message, or a panic naming `what` on timeout, end of stream or a
@@ -283,8 +339,12 @@ impl Server {
                 self.closed = true;
                 panic!("server closed its stdout while waiting for {what}")
             }
-            Ok(Incoming::Violation(e)) => panic!("protocol violation while waiting for {what}: {e}"),
-            Err(RecvTimeoutError::Timeout) => panic!("timed out after {TIMEOUT:?} waiting for {what}"),
+            Ok(Incoming::Violation(e)) => {
+                panic!("protocol violation while waiting for {what}: {e}")
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("timed out after {TIMEOUT:?} waiting for {what}")
+            }
         }
     }
 
@@ -292,7 +352,7 @@ impl Server {
     pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.send(&message(Some(id), method, params));
         self.response(id, method)
     }
 
@@ -325,7 +385,11 @@ impl Server {
         pred: impl Fn(&Value) -> bool,
         timeout: Duration,
     ) -> Value {
-        if let Some(i) = self.backlog.iter().position(|m| m["method"] == method && pred(&m["params"])) {
+        if let Some(i) = self
+            .backlog
+            .iter()
+            .position(|m| m["method"] == method && pred(&m["params"]))
+        {
             return self.backlog.remove(i).unwrap()["params"].take();
         }
         let deadline = Instant::now() + timeout;
@@ -352,17 +416,24 @@ impl Server {
     }
 
     pub fn open(&self, uri: &str, text: &str, version: i64) {
-        let doc = json!({ "uri": uri, "languageId": "plaintext", "version": version, "text": text });
+        let doc =
+            json!({ "uri": uri, "languageId": "plaintext", "version": version, "text": text });
         self.notify("textDocument/didOpen", json!({ "textDocument": doc }));
     }
 
     pub fn change(&self, uri: &str, version: i64, changes: Value) {
         let doc = json!({ "uri": uri, "version": version });
-        self.notify("textDocument/didChange", json!({ "textDocument": doc, "contentChanges": changes }));
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": doc, "contentChanges": changes }),
+        );
     }
 
     pub fn symbols(&mut self, uri: &str) -> Value {
-        self.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }))
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
     }
 
     /// shutdown, exit, and the exit status.
@@ -374,7 +445,10 @@ impl Server {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for the server to exit");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for the server to exit"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -386,7 +460,10 @@ impl Drop for Server {
         let _ = self.child.wait();
         if std::thread::panicking() {
             std::thread::sleep(Duration::from_millis(50));
-            eprintln!("---- report-lsp stderr ----\n{}\n---- end stderr ----", self.stderr());
+            eprintln!(
+                "---- report-lsp stderr ----\n{}\n---- end stderr ----",
+                self.stderr()
+            );
         }
     }
 }
@@ -434,7 +511,10 @@ pub fn position(text: &str, offset: usize, enc: &str) -> Value {
 
 /// The byte offset of an LSP position (test texts use `\n` only).
 pub fn offset(text: &str, pos: &Value, enc: &str) -> usize {
-    let (line, col) = (pos["line"].as_u64().unwrap() as usize, pos["character"].as_u64().unwrap() as usize);
+    let (line, col) = (
+        pos["line"].as_u64().unwrap() as usize,
+        pos["character"].as_u64().unwrap() as usize,
+    );
     let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
     let mut units = 0;
     for (i, c) in text[start..].char_indices() {
@@ -455,7 +535,10 @@ pub fn apply_edits(text: &str, edits: &[Value], enc: &str) -> String {
     let mut spans: Vec<(usize, usize, &str)> = edits
         .iter()
         .map(|e| {
-            let (a, b) = (offset(text, &e["range"]["start"], enc), offset(text, &e["range"]["end"], enc));
+            let (a, b) = (
+                offset(text, &e["range"]["start"], enc),
+                offset(text, &e["range"]["end"], enc),
+            );
             (a, b, e["newText"].as_str().unwrap())
         })
         .collect();
@@ -472,7 +555,9 @@ pub fn workspace_edits(edit: &Value, uri: &str) -> Vec<Value> {
     if let Some(edits) = edit["changes"][uri].as_array() {
         return edits.clone();
     }
-    let docs = edit["documentChanges"].as_array().expect("changes or documentChanges");
+    let docs = edit["documentChanges"]
+        .as_array()
+        .expect("changes or documentChanges");
     docs.iter()
         .filter(|d| d["textDocument"]["uri"] == uri)
         .flat_map(|d| d["edits"].as_array().unwrap().clone())

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::analysis::finding::{Edit, Finding, Fix, Related, Severity, Text};
-use crate::analysis::numeral::{format_arabic, format_chinese, format_circled};
 use crate::analysis::heading::Family;
+use crate::analysis::numeral::{format_arabic, format_chinese, format_circled};
 use crate::analysis::outline::{Section, SectionKind};
 use crate::analysis::text::is_blank_char;
 use crate::analysis::Analysis;
@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary_en: "Sibling section numbers skip, repeat, go backwards or do not start at one.",
     summary_zh: "同级标题编号跳号、重号、倒序或不从一开始。",
-    why: "Sections are moved, inserted and deleted while a report is drafted; a number left behind \
+    why:
+        "Sections are moved, inserted and deleted while a report is drafted; a number left behind \
           (一、二、四、) is the most common error a reviewer finds in a printed draft.",
     example: "一、总体要求\n二、主要任务\n四、保障措施   ← 二、之后应为三、，此处为四、",
 };
@@ -57,7 +58,14 @@ impl Rule for HeadingNumbering {
                 let Some(first) = group.first() else { continue };
                 let key = (family, first.depth);
                 let group_start = parent.map_or(0, |p| outline.sections[p].range.start);
-                check_group(analysis, family, &group, group_start, last_number.get(&key).copied(), out);
+                check_group(
+                    analysis,
+                    family,
+                    &group,
+                    group_start,
+                    last_number.get(&key).copied(),
+                    out,
+                );
                 if let Some(n) = group.last().and_then(|s| s.number) {
                     last_number.insert(key, n);
                 }
@@ -105,7 +113,10 @@ fn check_group(
             want = 1;
         }
         let expected = prev.map_or(1, |p| p + 1);
-        if actual > expected && (expected..actual).all(|n| written_inline(text, family, n, before_start..s.range.start)) {
+        if actual > expected
+            && (expected..actual)
+                .all(|n| written_inline(text, family, n, before_start..s.range.start))
+        {
             // The missing numbers stand inside the preceding text (`…。4.三类500强…`): not
             // missing, only not at a line start.
             fixable = false;
@@ -123,14 +134,22 @@ fn check_group(
     if problems.is_empty() {
         return;
     }
-    let fix = if fixable { renumber_fix(family, group, &wanted) } else { None };
+    let fix = if fixable {
+        renumber_fix(family, group, &wanted)
+    } else {
+        None
+    };
     for p in problems {
         let s = group[p.index];
         let Some(marker) = s.marker else { continue };
         let show = |n: u32| marker.render(family, n);
         let (zh, en) = match p.prev {
             None => (
-                format!("同级标题编号应从{}开始，此处为{}", show(p.expected), show(p.actual)),
+                format!(
+                    "同级标题编号应从{}开始，此处为{}",
+                    show(p.expected),
+                    show(p.actual)
+                ),
                 format!(
                     "sibling numbering should start at {}, found {}",
                     show(p.expected),
@@ -205,7 +224,13 @@ fn written_inline(text: &str, family: Family, n: u32, range: Range<usize>) -> bo
         Family::CnComma => vec![format!("{}、", format_chinese(n))],
         Family::ArabicDot => {
             let (h, f) = (format_arabic(n, false), format_arabic(n, true));
-            vec![format!("{h}."), format!("{h}．"), format!("{h}、"), format!("{f}．"), format!("{f}、")]
+            vec![
+                format!("{h}."),
+                format!("{h}．"),
+                format!("{h}、"),
+                format!("{f}．"),
+                format!("{f}、"),
+            ]
         }
         Family::ArabicParen => {
             let (h, f) = (format_arabic(n, false), format_arabic(n, true));
@@ -229,7 +254,9 @@ fn written_inline(text: &str, family: Family, n: u32, range: Range<usize>) -> bo
             let before = haystack[..k].chars().next_back();
             let after = haystack[k + f.len()..].chars().next();
             // At a line start a following digit is part of the item (`1.20条夜市美食街区`).
-            let line_start = haystack[..k].trim_end_matches(is_blank_char).ends_with('\n')
+            let line_start = haystack[..k]
+                .trim_end_matches(is_blank_char)
+                .ends_with('\n')
                 || haystack[..k].trim_end_matches(is_blank_char).is_empty();
             !before.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
                 && (line_start || !after.is_some_and(|c| c.is_ascii_digit()))
@@ -256,7 +283,11 @@ fn renumber_fix(family: Family, group: &[&Section], wanted: &[u32]) -> Option<Fi
     let (lo, hi) = (*wanted.first()?, *wanted.last()?);
     Some(Fix {
         title: Text::new(
-            format!("将同级标题依次编号为{}至{}", first.render(family, lo), first.render(family, hi)),
+            format!(
+                "将同级标题依次编号为{}至{}",
+                first.render(family, lo),
+                first.render(family, hi)
+            ),
             format!(
                 "Renumber sibling headings {} to {}",
                 first.render(family, lo),
@@ -278,7 +309,14 @@ mod tests {
         run(&a, &RuleSettings::default(), &[&HeadingNumbering])
             .findings
             .iter()
-            .map(|f| format!("{} '{}' {}", f.range.start, &text[f.range.clone()], f.message.zh))
+            .map(|f| {
+                format!(
+                    "{} '{}' {}",
+                    f.range.start,
+                    &text[f.range.clone()],
+                    f.message.zh
+                )
+            })
             .collect()
     }
 
@@ -303,7 +341,14 @@ mod tests {
     fn clean_numbering_has_no_findings() {
         assert!(messages(&doc(&["一、甲", "二、乙", "三、丙"])).is_empty());
         assert!(messages(&doc(&["（一）甲", "(二)乙", "（三）丙"])).is_empty());
-        assert!(messages(&doc(&["一、甲", "（一）子", "（二）子", "二、乙", "（一）子"])).is_empty());
+        assert!(messages(&doc(&[
+            "一、甲",
+            "（一）子",
+            "（二）子",
+            "二、乙",
+            "（一）子"
+        ]))
+        .is_empty());
     }
 
     #[test]
@@ -321,20 +366,35 @@ mod tests {
     #[test]
     fn repeated_backwards_restart_and_bad_start() {
         let m = messages(&doc(&["一、甲", "二、乙", "二、丙"]));
-        assert!(m[0].ends_with("编号重复：二、之后应为三、，此处为二、"), "{m:?}");
+        assert!(
+            m[0].ends_with("编号重复：二、之后应为三、，此处为二、"),
+            "{m:?}"
+        );
         let m = messages(&doc(&["1.甲", "2.乙", "3.丙", "2.丁"]));
-        assert!(m[0].ends_with("编号顺序颠倒：3.之后应为4.，此处为2."), "{m:?}");
+        assert!(
+            m[0].ends_with("编号顺序颠倒：3.之后应为4.，此处为2."),
+            "{m:?}"
+        );
         let m = messages(&doc(&["第一章 甲", "第二章 乙", "第一章 丙"]));
-        assert!(m[0].ends_with("编号重新开始：第二章之后应为第三章，此处为第一章"), "{m:?}");
+        assert!(
+            m[0].ends_with("编号重新开始：第二章之后应为第三章，此处为第一章"),
+            "{m:?}"
+        );
         let m = messages(&doc(&["二、甲", "三、乙"]));
         assert_eq!(m.len(), 1, "{m:?}");
-        assert!(m[0].ends_with("同级标题编号应从一、开始，此处为二、"), "{m:?}");
+        assert!(
+            m[0].ends_with("同级标题编号应从一、开始，此处为二、"),
+            "{m:?}"
+        );
     }
 
     #[test]
     fn fix_renumbers_siblings_in_their_own_style() {
         let text = doc(&["（一）甲", "(二)乙", "（四）丁", "(五)戊"]);
-        assert_eq!(apply_first_fix(&text), doc(&["（一）甲", "(二)乙", "（三）丁", "(四)戊"]));
+        assert_eq!(
+            apply_first_fix(&text),
+            doc(&["（一）甲", "(二)乙", "（三）丁", "(四)戊"])
+        );
         let text = doc(&["１．甲", "３．丙"]);
         assert_eq!(apply_first_fix(&text), doc(&["１．甲", "２．丙"]));
         let fixed = apply_first_fix(&doc(&["一、甲", "二、乙", "二、丙"]));
@@ -343,7 +403,17 @@ mod tests {
 
     #[test]
     fn continuous_numbering_across_parents_is_accepted() {
-        let text = doc(&["一、甲", "1.子", "2.子", "二、乙", "3.子", "4.子", "三、丙", "1.子", "2.子"]);
+        let text = doc(&[
+            "一、甲",
+            "1.子",
+            "2.子",
+            "二、乙",
+            "3.子",
+            "4.子",
+            "三、丙",
+            "1.子",
+            "2.子",
+        ]);
         assert!(messages(&text).is_empty(), "{:?}", messages(&text));
         let text = doc(&["一、甲", "1.子", "2.子", "二、乙", "4.子"]);
         assert_eq!(messages(&text).len(), 1);
@@ -368,7 +438,14 @@ mod tests {
 
     #[test]
     fn siblings_under_different_parents_are_separate_groups() {
-        let text = doc(&["一、甲", "（一）子", "（二）子", "二、乙", "（一）子", "（三）子"]);
+        let text = doc(&[
+            "一、甲",
+            "（一）子",
+            "（二）子",
+            "二、乙",
+            "（一）子",
+            "（三）子",
+        ]);
         let m = messages(&text);
         assert_eq!(m.len(), 1, "{m:?}");
         assert!(m[0].contains("（一）之后应为（二），此处为（三）"), "{m:?}");

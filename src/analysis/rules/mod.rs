@@ -92,9 +92,9 @@ pub fn run(analysis: &Analysis<'_>, settings: &RuleSettings, rules: &[&dyn Rule]
             }
         }
     }
-    output
-        .findings
-        .sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    output.findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
     output
 }
 
@@ -160,7 +160,8 @@ mod tests {
     fn settings_switch_off_and_regrade() {
         let a = Analysis::new("x");
         let mut s = RuleSettings::default();
-        s.overrides.insert("test-flags".into(), Some(Severity::Error));
+        s.overrides
+            .insert("test-flags".into(), Some(Severity::Error));
         assert_eq!(run(&a, &s, &[&Flags]).findings[0].severity, Severity::Error);
         s.overrides.insert("test-flags".into(), None);
         assert!(run(&a, &s, &[&Flags]).findings.is_empty());
@@ -172,7 +173,10 @@ mod tests {
         for r in registry() {
             let code = r.meta().code;
             assert!(seen.insert(code), "duplicate {code}");
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
         }
     }
 }

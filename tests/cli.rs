@@ -1,0 +1,323 @@
+//! Black-box tests of the command line: stdout, stderr and exit codes of the real binary.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{Options, Server, TempDir, BIN};
+use serde_json::{json, Value};
+
+const CLEAN: &str = "tests/fixtures/clean.txt";
+const SKIP: &str = "tests/fixtures/numbering-skip.txt";
+const MIXED: &str = "tests/fixtures/mixed-findings.txt";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run report-lsp");
+    Run {
+        code: status.code().expect("exit code"),
+        stdout: String::from_utf8(stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8_lossy(&stderr).to_string(),
+    }
+}
+
+fn json_of(r: &Run) -> Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.stdout))
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn version_and_help() {
+    let r = run(&["--version"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout.trim(),
+        format!("report-lsp {}", env!("CARGO_PKG_VERSION"))
+    );
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0);
+    for word in ["serve", "check", "outline", "settings-schema"] {
+        assert!(r.stdout.contains(word), "--help lacks {word}: {}", r.stdout);
+    }
+    let r = run(&["check", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("--fail-on"), "{}", r.stdout);
+    let r = run(&["no-such-command"]);
+    assert_eq!(r.code, 2, "bad usage: {}", r.stderr);
+}
+
+#[test]
+fn check_clean_file_exits_zero() {
+    let r = run(&["check", CLEAN]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let r = run(&["check", "--fail-on", "hint", CLEAN]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn check_reports_numbering_and_honours_fail_on() {
+    let r = run(&["check", SKIP]);
+    assert_eq!(
+        r.code, 0,
+        "a warning does not fail with the default --fail-on error"
+    );
+    let first = r.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!("{SKIP}:5:1: warning[heading-numbering] 编号跳号：二、之后应为三、，此处为四、")
+    );
+    assert!(
+        r.stdout.contains(&format!("{SKIP}:3:1: note:")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("1 warning"), "{}", r.stderr);
+
+    assert_eq!(run(&["check", "--fail-on", "warning", SKIP]).code, 1);
+    assert_eq!(run(&["check", "--fail-on", "info", SKIP]).code, 1);
+    assert_eq!(run(&["check", "--fail-on", "never", SKIP]).code, 0);
+    assert_eq!(run(&["check", "--fail-on", "warning", CLEAN, SKIP]).code, 1);
+}
+
+#[test]
+fn check_json_output() {
+    let r = run(&["check", "--format", "json", SKIP, CLEAN]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json_of(&r);
+    assert_eq!(doc["version"], 1);
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["path"], SKIP);
+    assert_eq!(files[0]["encoding"], "utf-8");
+    let f = &files[0]["findings"][0];
+    assert_eq!(f["code"], "heading-numbering");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(5), Some(1))
+    );
+    assert_eq!(
+        (f["endLine"].as_u64(), f["endColumn"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["fixes"][0]["edits"][0]["newText"], "三");
+    assert_eq!(f["related"][0]["line"], 3);
+    assert_eq!(files[1]["findings"], json!([]));
+    assert_eq!(doc["summary"]["files"], 2);
+    assert_eq!(doc["summary"]["warning"], 1);
+    assert_eq!(doc["summary"]["error"], 0);
+}
+
+#[test]
+fn unreadable_paths_exit_two() {
+    let dir = TempDir::new("cli-unreadable");
+    let missing = dir.path().join("missing.txt");
+    let r = run(&["check", path_str(&missing)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("missing.txt") && r.stderr.contains("cannot read"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+    // A directory, and one unreadable file among good ones: still 2, the good one still checked.
+    assert_eq!(run(&["check", path_str(dir.path())]).code, 2);
+    let r = run(&["check", SKIP, path_str(&missing)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.contains("warning[heading-numbering]"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["check", "--format", "json", path_str(&missing)]);
+    assert_eq!(r.code, 2);
+    assert!(json_of(&r)["files"][0]["error"].is_string());
+    assert_eq!(run(&["outline", path_str(&missing)]).code, 2);
+}
+
+#[test]
+fn binary_file_is_refused() {
+    let dir = TempDir::new("cli-binary");
+    let path = dir.path().join("image.txt");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend([0u8; 64]);
+    std::fs::write(&path, bytes).unwrap();
+    let r = run(&["check", path_str(&path)]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("binary"), "{}", r.stderr);
+    let r = run(&["outline", path_str(&path)]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("binary"), "{}", r.stderr);
+}
+
+#[test]
+fn other_encodings_and_line_ends_give_the_same_outline() {
+    let text = std::fs::read_to_string(CLEAN).unwrap();
+    let plain = run(&["outline", CLEAN]);
+    assert_eq!(plain.code, 0);
+    assert!(
+        plain.stdout.contains("一、过去一年的工作"),
+        "{}",
+        plain.stdout
+    );
+
+    let dir = TempDir::new("cli-encodings");
+    let (gb, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    assert!(
+        std::str::from_utf8(&gb).is_err(),
+        "the GB18030 bytes must not be UTF-8"
+    );
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.as_bytes());
+    let crlf = text.replace('\n', "\r\n").into_bytes();
+    for (name, bytes, label) in [
+        ("gb.txt", gb.to_vec(), "gb18030"),
+        ("bom.txt", bom, "utf-8-bom"),
+        ("crlf.txt", crlf, "utf-8"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let r = run(&["outline", path_str(&path)]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert_eq!(r.stdout, plain.stdout, "{name}");
+        let r = run(&["outline", "--format", "json", path_str(&path)]);
+        assert_eq!(json_of(&r)["files"][0]["encoding"], label, "{name}");
+        let r = run(&["check", path_str(&path)]);
+        assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{name}");
+    }
+}
+
+#[test]
+fn outline_json_is_nested() {
+    let r = run(&["outline", "--format", "json", CLEAN]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json_of(&r);
+    assert_eq!(doc["version"], 1);
+    let title = &doc["files"][0]["sections"][0];
+    assert_eq!(title["name"], "政府工作报告");
+    let first = &title["children"][0];
+    assert_eq!(first["name"], "一、过去一年的工作");
+    assert_eq!(first["range"]["line"], 3);
+    let names: Vec<&str> = first["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["（一）稳增长", "（二）促改革"]);
+    assert_eq!(first["children"][0]["children"], json!([]));
+}
+
+#[test]
+fn settings_schema_is_json() {
+    let r = run(&["settings-schema"]);
+    assert_eq!(r.code, 0);
+    let schema = json_of(&r);
+    assert_eq!(schema["reportLsp.language"]["default"], "zh");
+    assert!(schema["reportLsp.rules"]["properties"]["heading-numbering"].is_object());
+}
+
+#[test]
+fn english_messages() {
+    let r = run(&["check", "--lang", "en", SKIP]);
+    assert!(
+        r.stdout.contains(
+            "warning[heading-numbering] numbering skips: after 二、 expected 三、, found 四、"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["outline", "--lang", "en", CLEAN]);
+    assert!(r.stdout.contains("paragraphs"), "{}", r.stdout);
+}
+
+#[test]
+fn settings_file_next_to_the_report_switches_a_rule_off() {
+    let dir = TempDir::new("cli-config");
+    let report = dir.path().join("report.txt");
+    std::fs::copy(SKIP, &report).unwrap();
+    let r = run(&["check", "--fail-on", "warning", path_str(&report)]);
+    assert_eq!(r.code, 1, "without the file: {}", r.stdout);
+    std::fs::write(
+        dir.path().join("report-lsp.toml"),
+        "[rules]\nheading-numbering = \"off\"\n",
+    )
+    .unwrap();
+    let r = run(&["check", "--fail-on", "warning", path_str(&report)]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    // A subdirectory finds it too; `language = "en"` in the file is honoured, --lang wins.
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(SKIP, sub.join("report.txt")).unwrap();
+    std::fs::write(dir.path().join("report-lsp.toml"), "language = \"en\"\n").unwrap();
+    let r = run(&["check", path_str(&sub.join("report.txt"))]);
+    assert!(r.stdout.contains("numbering skips"), "{}", r.stdout);
+    let r = run(&["check", "--lang", "zh", path_str(&sub.join("report.txt"))]);
+    assert!(r.stdout.contains("编号跳号"), "{}", r.stdout);
+}
+
+/// The CLI and the language server run the same rules on the same text.
+#[test]
+fn cli_and_server_report_the_same_findings() {
+    for fixture in [
+        MIXED,
+        SKIP,
+        CLEAN,
+        "tests/fixtures/corpus/beijing-2023-report-from-pdf.txt",
+    ] {
+        let r = run(&["check", "--format", "json", fixture]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut from_cli: Vec<(String, u64)> = json_of(&r)["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+
+        let text = std::fs::read_to_string(fixture).unwrap();
+        let mut s = Server::start(Options::default());
+        let uri = "file:///tmp/report-lsp-test/parity.txt";
+        s.open(uri, &text, 1);
+        let diags = s.diagnostics(uri, Some(1));
+        let mut from_server: Vec<(String, u64)> = diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                )
+            })
+            .collect();
+        from_cli.sort();
+        from_server.sort();
+        assert_eq!(from_cli, from_server, "{fixture}");
+        if fixture == MIXED {
+            assert_eq!(from_cli.len(), 4, "{from_cli:?}");
+        }
+    }
+}
