@@ -8,6 +8,7 @@ mod framing;
 mod log;
 mod ordered;
 mod server;
+mod workspace;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -306,7 +306,9 @@ pub fn document_findings(
         groups[i].1.push(sp);
     }
     let mut out = Vec::new();
-    for (range, group) in groups {
+    for (range, mut group) in groups {
+        // The same document first, then the other files in index order.
+        group.sort_by_key(|sp| (sp.other_file != file_id, sp.other_file, sp.q.start));
         let fp = range_fingerprint(index, file_id, &range);
         if settings.ignore.contains(&fp) {
             continue;
