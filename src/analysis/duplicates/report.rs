@@ -56,7 +56,7 @@ impl Query<'_> {
     fn prepare(&self, id: ParaId) -> Prepared {
         let norm = self.index.normalized(id);
         let fps = fingerprint::winnow(&norm.chars);
-        let boilerplate = self.is_boilerplate(&fps);
+        let boilerplate = is_formula(&norm.chars) || self.is_boilerplate(&fps);
         Prepared {
             norm,
             fps,
@@ -151,6 +151,18 @@ impl Query<'_> {
         }
         (out, misses)
     }
+}
+
+/// The set formulas of a government work report, which every report repeats in its own
+/// words: the opening (`现在，我代表…人民政府，向大会报告政府工作…`) and the thanks
+/// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`). Boilerplate even in a workspace too small to
+/// count document frequencies.
+fn is_formula(chars: &[char]) -> bool {
+    let s: String = chars.iter().take(400).collect();
+    let opening = s.starts_with("现在") && s.contains("向大会报告");
+    let thanks = (s.contains("我代表") || s.contains("我谨代表"))
+        && (s.contains("感谢") || s.contains("敬意"));
+    opening || thanks
 }
 
 /// A run: consecutive paragraphs of the document matching consecutive paragraphs elsewhere,
@@ -650,6 +662,9 @@ fn sentence_findings(
             .collect();
         for s in sents.iter().filter(|s| s.len() >= min) {
             let chars = &prep.norm.chars[s.clone()];
+            if is_formula(chars) {
+                continue;
+            }
             let pattern = Pattern::new(chars);
             let mut best: Option<(f64, ParaId, Range<usize>)> = None;
             for (o, other, other_sents) in &others {
