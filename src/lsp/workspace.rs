@@ -18,7 +18,9 @@ use tower_lsp::lsp_types::{
 use tower_lsp::Client;
 
 use super::log::Logger;
-use crate::analysis::duplicates::{document_findings, DupFinding, DupSettings, Index};
+use crate::analysis::duplicates::{
+    document_findings_cached, DupFinding, DupSettings, Index, MatchCache,
+};
 use crate::analysis::rules::RuleSettings;
 use crate::workspace::{uri_path, ProblemKind, Workspace, WorkspaceSettings};
 
@@ -30,6 +32,8 @@ pub struct WorkspaceEngine {
     index: RwLock<Index>,
     /// Problems already logged (each is logged once).
     logged: Mutex<HashSet<(PathBuf, ProblemKind)>>,
+    /// Per open document: its paragraphs' matches, kept across edits.
+    caches: Mutex<HashMap<String, MatchCache>>,
     log: Logger,
 }
 
@@ -46,6 +50,7 @@ impl WorkspaceEngine {
             ws: Arc::new(Workspace::new()),
             index: RwLock::new(Index::new(DupSettings::default().boilerplate_ratio())),
             logged: Mutex::new(HashSet::new()),
+            caches: Mutex::new(HashMap::new()),
             log,
         }
     }
@@ -127,6 +132,10 @@ impl WorkspaceEngine {
     /// The document was closed: its file on disk (if indexed) takes over again.
     pub fn close(&self, uri: &Url) -> bool {
         let key = Self::key(uri);
+        self.caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
         self.ws.close(Path::new(&key));
         let included = self.ws.is_included(Path::new(&key));
         match self.ws.get(Path::new(&key)) {
@@ -150,8 +159,10 @@ impl WorkspaceEngine {
         let index_changed = self.update_open(uri, text);
         let key = Self::key(uri);
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = caches.entry(key.clone()).or_default();
         DocFindings {
-            findings: document_findings(&index, &key, settings, rules),
+            findings: document_findings_cached(&index, &key, settings, rules, cache),
             index_changed,
         }
     }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::fingerprint::{winnow, Fingerprint};
-use super::passage::{normalize, paragraphs, Normalized};
+use super::passage::{normalize, paragraphs, Normalized, Paragraph};
 use super::{FastMap, FastSet, MIN_INDEXED_CHARS};
 
 /// Postings longer than this are not used to find candidates: such a k-gram is a stock phrase
@@ -33,6 +33,8 @@ pub struct Para {
     pub len: u32,
     /// Hash of the normalised characters.
     pub hash: u64,
+    /// Hash of the original bytes (an unchanged paragraph is recognised without normalising).
+    pub raw: u64,
     /// Position among the file's indexed paragraphs.
     pub ord: u32,
     pub live: bool,
@@ -134,27 +136,32 @@ struct Prepared {
     last_line: u32,
     len: u32,
     hash: u64,
+    raw: u64,
     fps: Vec<Fingerprint>,
 }
 
 fn prepare(text: &str) -> Vec<Prepared> {
-    let mut out = Vec::new();
-    for p in paragraphs(text) {
-        let n = normalize(text, p.range.clone());
-        if n.len() < MIN_INDEXED_CHARS {
-            continue;
-        }
-        out.push(Prepared {
-            start: p.range.start as u32,
-            end: p.range.end as u32,
-            first_line: p.first_line,
-            last_line: p.last_line,
-            len: n.len() as u32,
-            hash: chars_hash(&n.chars),
-            fps: winnow(&n.chars),
-        });
+    paragraphs(text)
+        .into_iter()
+        .filter_map(|p| prepare_one(text, &p, super::text_hash(&text[p.range.clone()])))
+        .collect()
+}
+
+fn prepare_one(text: &str, p: &Paragraph, raw: u64) -> Option<Prepared> {
+    let n = normalize(text, p.range.clone());
+    if n.len() < MIN_INDEXED_CHARS {
+        return None;
     }
-    out
+    Some(Prepared {
+        start: p.range.start as u32,
+        end: p.range.end as u32,
+        first_line: p.first_line,
+        last_line: p.last_line,
+        len: n.len() as u32,
+        hash: chars_hash(&n.chars),
+        raw,
+        fps: winnow(&n.chars),
+    })
 }
 
 /// Hash of a normalised character sequence (the paragraph's identity for exact matches and
@@ -212,12 +219,17 @@ pub struct Index {
     /// Live files at the last compaction (boilerplate needs a workspace to speak of).
     files_at_compaction: usize,
     boilerplate_ratio: f64,
+    /// Changes at every bulk build (compaction included): paragraph-level caches are void.
+    epoch: u64,
 }
+
+static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Index {
     pub fn new(boilerplate_ratio: f64) -> Index {
         Index {
             boilerplate_ratio,
+            epoch: EPOCHS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ..Index::default()
         }
     }
@@ -272,6 +284,7 @@ impl Index {
             last_line: p.last_line,
             len: p.len,
             hash: p.hash,
+            raw: p.raw,
             ord,
             live: true,
         });
@@ -310,45 +323,73 @@ impl Index {
                 f
             }
         };
-        let preps = prepare(&text);
         let old: Vec<ParaId> = self
             .files
             .get(file as usize)
             .and_then(Option::as_ref)
             .map(|f| f.paras.clone())
             .unwrap_or_default();
-        let mut reusable: HashMap<u64, Vec<ParaId>> = HashMap::new();
+        // Unchanged paragraphs are recognised by their bytes, moved ones by their normalised
+        // hash; only the others are normalised and fingerprinted.
+        let mut by_raw: FastMap<u64, Vec<ParaId>> = FastMap::default();
+        let mut reusable: FastMap<u64, Vec<ParaId>> = FastMap::default();
         for &id in old.iter().rev() {
-            reusable
-                .entry(self.paras[id as usize].hash)
-                .or_default()
-                .push(id);
+            let p = &self.paras[id as usize];
+            by_raw.entry(p.raw).or_default().push(id);
+            reusable.entry(p.hash).or_default().push(id);
         }
-        let mut ids = Vec::with_capacity(preps.len());
-        for (ord, p) in preps.iter().enumerate() {
-            let reused = reusable.get_mut(&p.hash).and_then(Vec::pop);
-            let id = match reused {
+        let mut used: FastSet<ParaId> = FastSet::default();
+        let mut ids = Vec::new();
+        for p in paragraphs(&text) {
+            let raw = super::text_hash(&text[p.range.clone()]);
+            let same = by_raw
+                .get_mut(&raw)
+                .and_then(|v| v.pop())
+                .filter(|id| !used.contains(id));
+            let (id, prep) = match same {
+                Some(id) => (Some(id), None),
+                None => {
+                    let Some(prep) = prepare_one(&text, &p, raw) else {
+                        continue;
+                    };
+                    let moved = reusable.get_mut(&prep.hash).and_then(|v| {
+                        while let Some(id) = v.pop() {
+                            if !used.contains(&id) {
+                                return Some(id);
+                            }
+                        }
+                        None
+                    });
+                    (moved, Some(prep))
+                }
+            };
+            let ord = ids.len() as u32;
+            let id = match id {
                 Some(id) => {
                     let para = &mut self.paras[id as usize];
-                    para.start = p.start;
-                    para.end = p.end;
+                    para.start = p.range.start as u32;
+                    para.end = p.range.end as u32;
                     para.first_line = p.first_line;
                     para.last_line = p.last_line;
-                    para.ord = ord as u32;
+                    para.raw = raw;
+                    para.ord = ord;
                     id
                 }
                 None => {
-                    let id = self.push_para(file, ord as u32, p);
-                    for f in &p.fps {
+                    let Some(prep) = prep else { continue };
+                    let id = self.push_para(file, ord, &prep);
+                    for f in &prep.fps {
                         self.delta.entry(f.hash).or_default().push(id);
                     }
-                    self.delta_len += p.fps.len();
+                    self.delta_len += prep.fps.len();
                     id
                 }
             };
+            used.insert(id);
             ids.push(id);
         }
-        for left in reusable.into_values().flatten() {
+        let reusable: Vec<ParaId> = old.into_iter().filter(|id| !used.contains(id)).collect();
+        for left in reusable {
             self.kill(left);
         }
         if let Some(Some(f)) = self.files.get_mut(file as usize) {
@@ -472,6 +513,15 @@ impl Index {
 
     pub fn para(&self, id: ParaId) -> &Para {
         &self.paras[id as usize]
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Paragraph ids handed out so far (live or dead); new paragraphs get ids from here on.
+    pub fn para_count(&self) -> usize {
+        self.paras.len()
     }
 
     pub fn file_count(&self) -> usize {

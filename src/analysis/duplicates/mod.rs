@@ -16,7 +16,9 @@ pub mod similarity;
 use std::collections::{BTreeSet, HashMap};
 
 pub use index::Index;
-pub use report::{clusters, document_findings, Cluster, DupFinding, Member};
+pub use report::{
+    clusters, document_findings, document_findings_cached, Cluster, DupFinding, MatchCache, Member,
+};
 
 use super::finding::Severity;
 use super::rules::RuleMeta;

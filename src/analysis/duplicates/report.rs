@@ -5,12 +5,16 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use super::fingerprint::Fingerprint;
 use super::index::{FileId, Index, ParaId, Postings};
 use super::passage::{paragraphs, sentences, Normalized};
 use super::similarity::{lengths_compatible, Pattern};
-use super::{fingerprint, DupSettings, FastMap, DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE};
+use super::{
+    fingerprint, DupSettings, FastMap, FastSet, DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE,
+};
 use crate::analysis::finding::{Edit, Finding, Fix, Related, Severity, Text};
 use crate::analysis::rules::RuleSettings;
 use crate::analysis::text::{split_lines, Line};
@@ -157,12 +161,22 @@ impl Query<'_> {
 /// words: the opening (`现在，我代表…人民政府，向大会报告政府工作…`) and the thanks
 /// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`). Boilerplate even in a workspace too small to
 /// count document frequencies.
-fn is_formula(chars: &[char]) -> bool {
+fn is_formula_sentence(chars: &[char]) -> bool {
     let s: String = chars.iter().take(400).collect();
     let opening = s.starts_with("现在") && s.contains("向大会报告");
     let thanks = (s.contains("我代表") || s.contains("我谨代表"))
         && (s.contains("感谢") || s.contains("敬意"));
     opening || thanks
+}
+
+/// A passage made mostly (60% or more) of set formulas.
+fn is_formula(chars: &[char]) -> bool {
+    let formula: usize = sentences(chars)
+        .into_iter()
+        .filter(|r| is_formula_sentence(&chars[r.clone()]))
+        .map(|r| r.len())
+        .sum();
+    formula * 5 >= chars.len() * 3 && formula > 0
 }
 
 /// A run: consecutive paragraphs of the document matching consecutive paragraphs elsewhere,
@@ -221,6 +235,60 @@ pub fn document_findings(
     settings: &DupSettings,
     rules: &RuleSettings,
 ) -> Vec<DupFinding> {
+    document_findings_cached(index, key, settings, rules, &mut MatchCache::default())
+}
+
+/// What one paragraph's query found.
+struct Analysed {
+    prep: Arc<Prepared>,
+    matches: Vec<Match>,
+    misses: Vec<ParaId>,
+}
+
+/// The matches of a document's paragraphs, kept across edits of that document: after an edit
+/// only the paragraphs that changed are queried, and the cached ones are compared with the
+/// paragraphs added to the index since (usually the one being edited). Reset when the index is
+/// rebuilt, the settings change or too much changed at once.
+#[derive(Default)]
+pub struct MatchCache {
+    epoch: u64,
+    watermark: usize,
+    settings: Option<DupSettings>,
+    entries: FastMap<ParaId, Arc<Analysed>>,
+}
+
+/// More new paragraphs than this since the last query: recompute everything.
+const MAX_INCREMENTAL: usize = 64;
+
+impl MatchCache {
+    /// Brings the cache to the index's state; returns the paragraphs added since.
+    fn sync(&mut self, index: &Index, settings: &DupSettings) -> Vec<ParaId> {
+        let count = index.para_count();
+        let fresh = self.epoch != index.epoch() || self.settings.as_ref() != Some(settings);
+        let new: Vec<ParaId> = (self.watermark.min(count)..count)
+            .map(|i| i as ParaId)
+            .filter(|&i| index.is_live(i))
+            .collect();
+        if fresh || new.len() > MAX_INCREMENTAL {
+            self.entries.clear();
+            self.epoch = index.epoch();
+            self.settings = Some(settings.clone());
+            self.watermark = count;
+            return Vec::new();
+        }
+        self.watermark = count;
+        new
+    }
+}
+
+/// [`document_findings`] with a cache kept by the caller for this document.
+pub fn document_findings_cached(
+    index: &Index,
+    key: &str,
+    settings: &DupSettings,
+    rules: &RuleSettings,
+    cache: &mut MatchCache,
+) -> Vec<DupFinding> {
     let exact_sev = rules.severity(&DUPLICATE_PASSAGE);
     let near_sev = rules.severity(&NEAR_DUPLICATE_PASSAGE);
     if exact_sev.is_none() && near_sev.is_none() {
@@ -233,31 +301,90 @@ pub fn document_findings(
         return Vec::new();
     };
     let q = Query { index, settings };
+    let added: Vec<ParaId> = cache
+        .sync(index, settings)
+        .into_iter()
+        .filter(|&y| q.eligible(y))
+        .collect();
+    let threshold = settings.threshold();
+    let added_patterns: Vec<(ParaId, Pattern)> = added
+        .iter()
+        .map(|&y| (y, Pattern::new(&index.normalized(y).chars)))
+        .collect();
     let mut runs: Vec<Run> = Vec::new();
     let mut active: Vec<usize> = Vec::new();
-    let mut unmatched: Vec<(ParaId, Prepared, Vec<ParaId>)> = Vec::new();
+    let mut unmatched: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
     for &id in &file.paras {
         if !q.eligible(id) {
             continue;
         }
-        let prep = q.prepare(id);
-        if prep.boilerplate {
+        let me = index.para(id);
+        let analysed = match cache.entries.get(&id) {
+            Some(a) if added_patterns.is_empty() => a.clone(),
+            Some(a) => {
+                // Compare the cached paragraph with the paragraphs added since.
+                let mut matches: Vec<Match> = a.matches.clone();
+                if !a.prep.boilerplate {
+                    for (y, pattern) in &added_patterns {
+                        let other = index.para(*y);
+                        if *y == id || matches.iter().any(|m| m.other == *y) {
+                            continue;
+                        }
+                        if other.hash == me.hash {
+                            matches.push(Match {
+                                other: *y,
+                                sim: 1.0,
+                            });
+                        } else if lengths_compatible(me.len as usize, other.len as usize, threshold)
+                        {
+                            let sim = pattern.similarity(&a.prep.norm.chars);
+                            if sim >= threshold {
+                                matches.push(Match { other: *y, sim });
+                            }
+                        }
+                    }
+                }
+                let fresh = Arc::new(Analysed {
+                    prep: a.prep.clone(),
+                    matches,
+                    misses: a.misses.clone(),
+                });
+                cache.entries.insert(id, fresh.clone());
+                fresh
+            }
+            None => {
+                let prep = q.prepare(id);
+                let (matches, misses) = if prep.boilerplate {
+                    (Vec::new(), Vec::new())
+                } else {
+                    q.matches(id, &prep)
+                };
+                let a = Arc::new(Analysed {
+                    prep: Arc::new(prep),
+                    matches,
+                    misses,
+                });
+                cache.entries.insert(id, a.clone());
+                a
+            }
+        };
+        if analysed.prep.boilerplate {
             continue;
         }
-        let me = index.para(id);
-        let (matches, misses) = q.matches(id, &prep);
-        let matches: Vec<Match> = matches
-            .into_iter()
+        let matches: Vec<Match> = analysed
+            .matches
+            .iter()
+            .copied()
             .filter(|m| {
                 let o = index.para(m.other);
-                o.file != file_id || o.ord < me.ord
+                index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
             })
             .collect();
         // Runs that cannot reach this paragraph any more are closed.
         active.retain(|&r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
         if matches.is_empty() {
-            if !misses.is_empty() {
-                unmatched.push((id, prep, misses));
+            if !analysed.misses.is_empty() {
+                unmatched.push((id, analysed.clone()));
             }
             continue;
         }
@@ -292,9 +419,11 @@ pub fn document_findings(
             }
         }
     }
+    let current: FastSet<ParaId> = file.paras.iter().copied().collect();
+    cache.entries.retain(|id, _| current.contains(id));
     let runs = split_periodic(index, file_id, runs);
     let text = file.text.clone();
-    let mut line_cache: HashMap<FileId, Vec<Line>> = HashMap::new();
+    let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
     // Widening stops at the lines where a compared paragraph starts: those speak for themselves.
     let starts: HashSet<u32> = file
         .paras
@@ -389,7 +518,7 @@ fn span(
     text: &str,
     run: &Run,
     starts: &HashSet<u32>,
-    cache: &mut HashMap<FileId, Vec<Line>>,
+    cache: &mut HashMap<FileId, Rc<Vec<Line>>>,
 ) -> Option<Span> {
     let (pf, pl) = (index.para(run.p_first()), index.para(run.p_last()));
     let (qf, ql) = (index.para(run.q_first()), index.para(run.q_last()));
@@ -409,11 +538,11 @@ fn span(
     }
     let p_lines = cache
         .entry(file_id)
-        .or_insert_with(|| split_lines(text))
+        .or_insert_with(|| Rc::new(split_lines(text)))
         .clone();
     let q_lines = cache
         .entry(run.other_file)
-        .or_insert_with(|| split_lines(&other.text))
+        .or_insert_with(|| Rc::new(split_lines(&other.text)))
         .clone();
     let same = run.other_file == file_id;
     let line_eq = |a: usize, b: usize| -> Option<bool> {
@@ -459,11 +588,14 @@ fn range_fingerprint(index: &Index, file: FileId, range: &Range<usize>) -> u64 {
     let Some(f) = index.file(file) else {
         return 0;
     };
-    let inside: Vec<u64> = f
+    let from = f
         .paras
+        .partition_point(|&id| (index.para(id).start as usize) < range.start);
+    let inside: Vec<u64> = f.paras[from..]
         .iter()
         .map(|&id| index.para(id))
-        .filter(|p| p.start as usize >= range.start && p.end as usize <= range.end)
+        .take_while(|p| p.start as usize <= range.end)
+        .filter(|p| p.end as usize <= range.end)
         .map(|p| p.hash)
         .collect();
     if let [one] = inside.as_slice() {
@@ -627,7 +759,7 @@ fn block_finding(
 fn sentence_findings(
     q: &Query<'_>,
     file_id: FileId,
-    unmatched: &[(ParaId, Prepared, Vec<ParaId>)],
+    unmatched: &[(ParaId, Arc<Analysed>)],
     exact_sev: Option<Severity>,
     near_sev: Option<Severity>,
 ) -> Vec<DupFinding> {
@@ -635,7 +767,8 @@ fn sentence_findings(
     let threshold = q.settings.threshold();
     let min = q.settings.min_chars.max(MIN_SENTENCE_CHARS);
     let mut out = Vec::new();
-    for (id, prep, cands) in unmatched {
+    for (id, analysed) in unmatched {
+        let (prep, cands) = (&analysed.prep, &analysed.misses);
         let me = index.para(*id);
         let sents = sentences(&prep.norm.chars);
         if sents.len() < 2 {
@@ -646,7 +779,7 @@ fn sentence_findings(
             .copied()
             .filter(|&o| {
                 let p = index.para(o);
-                p.file != file_id || p.ord < me.ord
+                index.is_live(o) && (p.file != file_id || p.ord < me.ord)
             })
             .collect();
         if cands.is_empty() {

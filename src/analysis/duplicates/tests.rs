@@ -200,3 +200,40 @@ fn clusters_merge_blocks() {
         "{sizes:?}"
     );
 }
+
+#[test]
+fn cached_findings_after_edits_equal_fresh_ones() {
+    let other = format!("{A}\n{B}\n");
+    let mut idx = index(&[("doc", EIGHT), ("other", &other)]);
+    let mut cache = MatchCache::default();
+    let s = DupSettings::default();
+    let r = RuleSettings::default();
+    let mut text = EIGHT.to_string();
+    let edits: Vec<Box<dyn Fn(&str) -> String>> = vec![
+        // One character in copy 3.
+        Box::new(|t: &str| {
+            let at = t.match_indices("各位代表").nth(2).unwrap().0 + 400;
+            let at = (at..).find(|&i| t.is_char_boundary(i)).unwrap();
+            format!("{}字{}", &t[..at], &t[at..])
+        }),
+        // A paragraph of the other file pasted in.
+        Box::new(|t: &str| format!("{t}\n{B}\n")),
+        // A new paragraph, then a near copy of it.
+        Box::new(|t: &str| format!("{C}\n{t}")),
+        Box::new(|t: &str| format!("{t}\n{}\n", C.replace("加强", "强化"))),
+    ];
+    let key = "doc";
+    let _ = document_findings_cached(&idx, key, &s, &r, &mut cache);
+    for edit in &edits {
+        text = edit(&text);
+        idx.update(key, Arc::from(text.as_str()));
+        let cached = document_findings_cached(&idx, key, &s, &r, &mut cache);
+        let fresh = document_findings(&idx, key, &s, &r);
+        assert_eq!(cached, fresh);
+    }
+    assert!(
+        render(&idx, key).iter().any(|l| l.contains("相似")),
+        "{:?}",
+        render(&idx, key)
+    );
+}

@@ -35,9 +35,26 @@ test('dotted keys become the nested object report-lsp.toml uses', () => {
 });
 
 test('a fresh install sends the documented server defaults and no client-only keys', () => {
-  assert.deepEqual(defaultServerSettings(props), { language: 'zh', diagnostics: { delayMs: 300 }, rules: {} });
+  assert.deepEqual(defaultServerSettings(props), {
+    language: 'zh',
+    diagnostics: { delayMs: 300 },
+    duplicates: { minChars: 20, threshold: 0.8, boilerplateRatio: 0.5, ignore: [] },
+    workspace: { include: ['**/*.txt'], exclude: [], maxFileSize: 10485760 },
+    rules: {},
+  });
   for (const key of CLIENT_ONLY_KEYS) assert.ok(key in props, `${key} is contributed`);
-  assert.deepEqual(serverKeys(props).sort(), ['reportLsp.diagnostics.delayMs', 'reportLsp.language', 'reportLsp.rules']);
+  assert.deepEqual(serverKeys(props).sort(), [
+    'reportLsp.diagnostics.delayMs',
+    'reportLsp.duplicates.boilerplateRatio',
+    'reportLsp.duplicates.ignore',
+    'reportLsp.duplicates.minChars',
+    'reportLsp.duplicates.threshold',
+    'reportLsp.language',
+    'reportLsp.rules',
+    'reportLsp.workspace.exclude',
+    'reportLsp.workspace.include',
+    'reportLsp.workspace.maxFileSize',
+  ]);
 });
 
 test('every setting has a type, a default and a description', () => {
