@@ -312,7 +312,8 @@ pub fn document_findings_cached(
         .map(|&y| (y, Pattern::new(&index.normalized(y).chars)))
         .collect();
     let mut runs: Vec<Run> = Vec::new();
-    let mut active: Vec<usize> = Vec::new();
+    // Open runs by (other file, ord of their last paragraph there).
+    let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
     let mut unmatched: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
     for &id in &file.paras {
         if !q.eligible(id) {
@@ -381,42 +382,47 @@ pub fn document_findings_cached(
             })
             .collect();
         // Runs that cannot reach this paragraph any more are closed.
-        active.retain(|&r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+        if active.len() > 64 {
+            active.retain(|_, &mut r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+        }
         if matches.is_empty() {
             if !analysed.misses.is_empty() {
                 unmatched.push((id, analysed.clone()));
             }
             continue;
         }
-        let mut extended: Vec<usize> = Vec::new();
+        let mut extended: FastSet<usize> = FastSet::default();
         for m in &matches {
             let o = index.para(m.other);
-            let found = active.iter().copied().find(|&r| {
-                let run = &runs[r];
-                let (pl, ql) = (index.para(run.p_last()), index.para(run.q_last()));
-                run.other_file == o.file
-                    && !extended.contains(&r)
-                    && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
-                    && o.ord > ql.ord
-                    && o.ord - ql.ord <= MAX_STEP
-                    // Within one file the copy stays before the block it repeats.
-                    && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
-            });
+            let found = (1..=MAX_STEP)
+                .filter_map(|step| o.ord.checked_sub(step))
+                .filter_map(|q| active.get(&(o.file, q)).copied())
+                .find(|&r| {
+                    let run = &runs[r];
+                    let pl = index.para(run.p_last());
+                    !extended.contains(&r)
+                        && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
+                        // Within one file the copy stays before the block it repeats.
+                        && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
+                });
             let pair = (id, m.other, m.sim, f64::from(me.len));
-            match found {
+            let r = match found {
                 Some(r) => {
+                    let last = index.para(runs[r].q_last()).ord;
+                    active.remove(&(o.file, last));
                     runs[r].pairs.push(pair);
-                    extended.push(r);
+                    r
                 }
                 None => {
                     runs.push(Run {
                         other_file: o.file,
                         pairs: vec![pair],
                     });
-                    active.push(runs.len() - 1);
-                    extended.push(runs.len() - 1);
+                    runs.len() - 1
                 }
-            }
+            };
+            active.insert((o.file, o.ord), r);
+            extended.insert(r);
         }
     }
     let current: FastSet<ParaId> = file.paras.iter().copied().collect();
