@@ -107,7 +107,7 @@ fn the_eight_copies_file_yields_seven_block_findings() {
     let idx = index(&[("file:///c/eight.txt", EIGHT)]);
     let got = render(&idx, "file:///c/eight.txt");
     assert_eq!(got.len(), 7, "{got:#?}");
-    assert_eq!(got[0], "duplicate-passage 第77–151行与第1–75行重复，共74段");
+    assert_eq!(got[0], "duplicate-passage 第77–151行与第1–75行重复，共75段");
     let f = findings(&idx, "file:///c/eight.txt");
     assert_eq!(f[6].finding.related.len(), 7);
 }
