@@ -209,7 +209,8 @@ fn cached_findings_after_edits_equal_fresh_ones() {
     let s = DupSettings::default();
     let r = RuleSettings::default();
     let mut text = EIGHT.to_string();
-    let edits: Vec<Box<dyn Fn(&str) -> String>> = vec![
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let edits: Vec<Edit> = vec![
         // One character in copy 3.
         Box::new(|t: &str| {
             let at = t.match_indices("各位代表").nth(2).unwrap().0 + 400;
