@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::fingerprint::{winnow, Fingerprint};
-use super::passage::{is_dateline_text, normalize, paragraphs, Normalized, Paragraph};
+use super::passage::{normalize, paragraphs, Normalized, Paragraph};
 use super::{FastMap, FastSet, MIN_INDEXED_CHARS};
 
 /// Postings longer than this are not used to find candidates: such a k-gram is a stock phrase
@@ -148,9 +148,6 @@ fn prepare(text: &str) -> Vec<Prepared> {
 }
 
 fn prepare_one(text: &str, p: &Paragraph, raw: u64) -> Option<Prepared> {
-    if is_dateline_text(text.get(p.range.clone())?) {
-        return None;
-    }
     let n = normalize(text, p.range.clone());
     if n.len() < MIN_INDEXED_CHARS {
         return None;
@@ -551,6 +548,14 @@ impl Index {
 
     pub fn is_common(&self, h: u32) -> bool {
         self.common.contains(&h)
+    }
+
+    /// The original text of an indexed paragraph.
+    pub fn source(&self, id: ParaId) -> &str {
+        let p = &self.paras[id as usize];
+        self.file(p.file)
+            .and_then(|f| f.text.get(p.start as usize..p.end as usize))
+            .unwrap_or("")
     }
 
     /// The normalised text of an indexed paragraph.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::fingerprint::Fingerprint;
 use super::index::{FileId, Index, ParaId, Postings};
-use super::passage::{paragraphs, sentences, Normalized};
+use super::passage::{is_dateline_text, paragraphs, sentences, Normalized};
 use super::similarity::{lengths_compatible, Pattern};
 use super::{
     fingerprint, DupSettings, FastMap, FastSet, DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE,
@@ -58,6 +58,9 @@ struct Prepared {
     norm: Normalized,
     fps: Vec<Fingerprint>,
     boilerplate: bool,
+    /// A dateline (`——2017年1月14日在…会议上`) repeats only verbatim: those of different years
+    /// differ in a few characters and are not copies.
+    exact_only: bool,
 }
 
 impl Query<'_> {
@@ -66,6 +69,7 @@ impl Query<'_> {
         let fps = fingerprint::winnow(&norm.chars);
         let boilerplate = is_formula(&norm.chars) || self.is_boilerplate(&fps);
         Prepared {
+            exact_only: is_dateline_text(self.index.source(id)),
             norm,
             fps,
             boilerplate,
@@ -110,6 +114,9 @@ impl Query<'_> {
             .map(|&o| Match { other: o, sim: 1.0 })
             .collect();
         let threshold = self.settings.threshold();
+        if prep.exact_only {
+            return (out, Vec::new());
+        }
         // Candidates come from the rarer half of the fingerprints: a copy with 15% of its
         // characters edited still shares several of them, and stock phrases (long postings)
         // would only bring noise to verify.
@@ -161,8 +168,8 @@ impl Query<'_> {
                 continue;
             }
             let other = index.normalized(o);
-            // A longer passage is not a copy of a set formula it happens to be close to.
-            if is_formula(&other.chars) {
+            // A longer passage is not a copy of a set formula or a dateline it is close to.
+            if is_formula(&other.chars) || is_dateline_text(index.source(o)) {
                 continue;
             }
             let sim = pattern.similarity(&other.chars);
@@ -332,7 +339,8 @@ pub fn document_findings_cached(
         .iter()
         .filter_map(|&y| {
             let n = index.normalized(y);
-            (!is_formula(&n.chars)).then(|| (y, Pattern::new(&n.chars)))
+            let near = !is_formula(&n.chars) && !is_dateline_text(index.source(y));
+            near.then(|| (y, Pattern::new(&n.chars)))
         })
         .collect();
     let mut runs: Vec<Run> = Vec::new();
@@ -353,6 +361,14 @@ pub fn document_findings_cached(
                 // Compare the cached paragraph with the paragraphs added since.
                 let mut matches: Vec<Match> = a.matches.clone();
                 if !a.prep.boilerplate {
+                    for (y, other) in added.iter().map(|&y| (y, index.para(y))) {
+                        if y != id && other.hash == me.hash && !matches.iter().any(|m| m.other == y)
+                        {
+                            matches.push(Match { other: y, sim: 1.0 });
+                        }
+                    }
+                }
+                if !a.prep.boilerplate && !a.prep.exact_only {
                     for (y, pattern) in &added_patterns {
                         let other = index.para(*y);
                         if *y == id || matches.iter().any(|m| m.other == *y) {
