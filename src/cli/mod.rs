@@ -2,6 +2,7 @@
 //! language server it only converts: read files, call the analysis core, print.
 
 mod output;
+mod targets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the outline (section tree) of report files.
     Outline(OutlineArgs),
+    /// Print every quantitative target, result and plan figure of report files.
+    Targets(TargetsArgs),
     /// Print the settings schema (VS Code `contributes.configuration.properties` shape).
     SettingsSchema,
 }
@@ -63,6 +66,24 @@ pub struct OutlineArgs {
     pub common: CommonArgs,
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TargetsArgs {
+    /// Output format: an aligned table, CSV (first row = header) or JSON (`{"version":1,"targets":[…]}`).
+    #[arg(long, value_enum, default_value_t = TargetsFormat::Table)]
+    pub format: TargetsFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TargetsFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -181,6 +202,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None | Some(Command::Serve) => crate::lsp::run_stdio(),
         Some(Command::Check(args)) => output::check(&args),
         Some(Command::Outline(args)) => output::outline(&args),
+        Some(Command::Targets(args)) => targets::targets(&args),
         Some(Command::SettingsSchema) => {
             let schema = config::settings_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
