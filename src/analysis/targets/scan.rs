@@ -701,6 +701,8 @@ struct SentenceState {
     range: Range<usize>,
     last_indicator: Option<(Range<usize>, String)>,
     year: Option<u16>,
+    /// The per-GDP prefix of an earlier indicator (`万元地区生产总值`).
+    shared_prefix: Option<&'static str>,
 }
 
 fn scan_paragraph(buf: &[Ch], out: &mut Vec<RawTarget>) {
@@ -736,6 +738,7 @@ fn scan_sentence(
         range: byte_range(buf, lo..hi),
         last_indicator: None,
         year,
+        shared_prefix: None,
     };
     let mut c_start = lo;
     let mut first_clause = true;
@@ -931,7 +934,7 @@ fn emit_group(
         if let Some(w) = longest_prefix(buf, s, e, OPENERS) {
             s += w.chars().count();
         }
-        while s < e && matches!(buf[s].c, '"' | '“' | '”' | '(' | ')') {
+        while s < e && matches!(buf[s].c, '"' | '“' | '”' | '(' | ')' | '、') {
             s += 1;
         }
         if s == before {
@@ -967,16 +970,8 @@ fn emit_group(
         );
         // `分别`, or as many indicators as figures (`GDP、地均产出率年均增长10.5%和8.1%`).
         if mode != ListMode::All && parts.len() == group.len() && parts.len() > 1 {
-            let prefix = SHARED_PREFIXES
-                .iter()
-                .find(|p| text_of(buf, parts[0].clone()).starts_with(**p));
-            for (k, p) in parts.iter().enumerate() {
-                let mut t = text_of(buf, p.clone());
-                if let Some(pre) = prefix {
-                    if k > 0 && !t.contains("生产总值") && !t.contains("GDP") {
-                        t = format!("{pre}{t}");
-                    }
-                }
+            let texts = complete_parts(buf, &parts);
+            for (p, t) in parts.iter().zip(texts) {
                 members.push((byte_range(buf, p.clone()), t));
             }
         } else if mode == ListMode::Respectively
@@ -989,14 +984,26 @@ fn emit_group(
             members.push((r.clone(), format!("城镇{rest}")));
             members.push((r, format!("农村{rest}")));
         } else if mode == ListMode::All && group.len() == 1 && parts.len() > 1 {
-            for p in &parts {
-                members.push((byte_range(buf, p.clone()), text_of(buf, p.clone())));
+            let texts = complete_parts(buf, &parts);
+            for (p, t) in parts.iter().zip(texts) {
+                members.push((byte_range(buf, p.clone()), t));
             }
         } else {
-            members.push((
-                byte_range(buf, indicator.clone()),
-                text_of(buf, indicator.clone()),
-            ));
+            let mut t = text_of(buf, indicator.clone());
+            // `…能耗下降3.5%、水耗下降4%`: a bare intensity takes the per-GDP prefix of the
+            // sentence's earlier indicator.
+            if let Some(pre) = state.shared_prefix {
+                let bare = !t.contains("生产总值") && !t.contains("GDP") && t.chars().count() <= 8;
+                if bare && (t.ends_with('耗') || t.contains("排放")) {
+                    t = format!("{pre}{t}");
+                }
+            }
+            members.push((byte_range(buf, indicator.clone()), t));
+        }
+    }
+    for m in &members {
+        if let Some(p) = SHARED_PREFIXES.iter().find(|p| m.1.starts_with(**p)) {
+            state.shared_prefix = Some(p);
         }
     }
     if let Some(m) = members.first() {
@@ -1053,6 +1060,38 @@ fn emit_group(
             out.push(mk(f, if k == 0 { fig_start } else { f.start }, &members[0]));
         }
     }
+}
+
+/// The texts of list parts, completed from their neighbours: a per-GDP prefix of the first part
+/// is shared by the others (`万元地区生产总值能耗、二氧化碳排放`), and a short qualifier takes the
+/// rest of the last part (`城镇和农村常住居民人均可支配收入` → `城镇常住居民人均可支配收入`).
+fn complete_parts(buf: &[Ch], parts: &[Range<usize>]) -> Vec<String> {
+    let texts: Vec<String> = parts.iter().map(|p| text_of(buf, p.clone())).collect();
+    let prefix = SHARED_PREFIXES.iter().find(|p| texts[0].starts_with(**p));
+    let last: Vec<char> = texts[texts.len() - 1].chars().collect();
+    texts
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let n = t.chars().count();
+            const QUALIFIERS: &[&str] = &["城镇", "农村", "城市", "乡村", "城区", "郊区"];
+            let last_text: String = last.iter().collect();
+            if k + 1 < texts.len()
+                && QUALIFIERS.contains(&t.as_str())
+                && QUALIFIERS.iter().any(|q| last_text.starts_with(q))
+                && last.len() > n + 1
+            {
+                let rest: String = last[n..].iter().collect();
+                return format!("{t}{rest}");
+            }
+            match prefix {
+                Some(pre) if k > 0 && !t.contains("生产总值") && !t.contains("GDP") => {
+                    format!("{pre}{t}")
+                }
+                _ => t.clone(),
+            }
+        })
+        .collect()
 }
 
 /// `较2015年`, `比上年`, `比2010年末`, `与上年同期相比` at the end of `buf[lo..end]`.
