@@ -754,13 +754,17 @@ mod tests {
   二、重点任务 [cn-comma] L21-22
 第二部分 保障措施 [part] L23-24
 ";
-        assert_eq!(render(text).replace("L1-24", "L1-22"), expected.replace("L1-24", "L1-22"));
+        assert_eq!(
+            render(text).replace("L1-24", "L1-22"),
+            expected.replace("L1-24", "L1-22")
+        );
     }
 
     #[test]
     fn paren_sections_above_comma_sections_when_the_document_says_so() {
         // Some district reports number their top level （一） and use 1、 below.
-        let text = "（一）经济发展\n正文。\n1、工业\n正文。\n2、农业\n正文。\n（二）社会事业\n正文。\n";
+        let text =
+            "（一）经济发展\n正文。\n1、工业\n正文。\n2、农业\n正文。\n（二）社会事业\n正文。\n";
         let expected = "\
 （一）经济发展 [cn-paren] L1-6
   1、工业 [arabic-dot] L3-4
