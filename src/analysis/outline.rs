@@ -204,10 +204,11 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         // title or any title-shaped line followed by a dateline (another pasted copy).
         let title_shaped =
             short && is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
+        // A title names the document (报告, 纲要…): a line without such a word before a dateline
+        // is the speaker (吾拉木江·热依木), not a title.
         let is_title = title_shaped
-            && ((in_front_matter
-                && title_key.is_none()
-                && (has_document_keyword(&key) || next_is_dateline))
+            && has_document_keyword(&key)
+            && ((in_front_matter && title_key.is_none())
                 || (title_key.as_deref() == Some(key.as_str()) && !in_front_matter)
                 || (next_is_dateline && has_document_keyword(&key) && !in_front_matter));
         if is_title || (!in_front_matter && is_appendix_marker(t)) {
