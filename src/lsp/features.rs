@@ -15,6 +15,7 @@ use super::documents::Snapshot;
 use crate::analysis::finding::{Edit, Language, Text};
 use crate::analysis::outline::SectionKind;
 use crate::analysis::rules::{self, registry};
+use crate::analysis::targets::Kind;
 use crate::analysis::{folding_ranges as core_folds, Analysis};
 use crate::config::Config;
 
@@ -48,11 +49,20 @@ pub fn folding_ranges(snap: &Snapshot) -> Vec<FoldingRange> {
     convert::folding_ranges(&core_folds(&analysis))
 }
 
-/// Hover on a section heading: a short summary of the section.
-pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hover> {
+/// Hover on a figure: the target card (see `targets.rs`); on a section heading: a short summary
+/// of the section.
+pub fn hover(
+    snap: &Snapshot,
+    position: Position,
+    lang: Language,
+    index: &super::targets::TargetsIndex,
+) -> Option<Hover> {
     let text = snap.text();
-    let analysis = Analysis::new(&text);
+    let analysis = Analysis::with_synonyms(&text, index.synonyms());
     let offset = convert::offset(&snap.rope, position, snap.encoding);
+    if let Some(h) = super::targets::hover(snap, &analysis, offset, index, lang) {
+        return Some(h);
+    }
     let o = &analysis.outline;
     let (_, s) = o
         .sections
@@ -91,6 +101,35 @@ pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hove
             Language::Zh => format!(" · {items}个分项"),
             Language::En => format!(" · {items} list items"),
         });
+    }
+    let figures: Vec<_> = analysis
+        .targets()
+        .iter()
+        .filter(|t| s.range.start <= t.range.start && t.range.end <= s.range.end)
+        .collect();
+    if !figures.is_empty() {
+        let count = |k: Kind| figures.iter().filter(|t| t.kind == k).count();
+        let (t, r, p) = (count(Kind::Target), count(Kind::Result), count(Kind::Plan));
+        let mut parts = Vec::new();
+        for (n, zh, en) in [
+            (t, "目标", "targets"),
+            (p, "规划目标", "plan goals"),
+            (r, "完成数", "results"),
+        ] {
+            if n > 0 {
+                parts.push(match lang {
+                    Language::Zh => format!("{n}项{zh}"),
+                    Language::En => format!("{n} {en}"),
+                });
+            }
+        }
+        body.push_str(&format!(
+            " · {}",
+            parts.join(match lang {
+                Language::Zh => "、",
+                Language::En => ", ",
+            })
+        ));
     }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {

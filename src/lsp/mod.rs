@@ -8,6 +8,7 @@ mod framing;
 mod log;
 mod ordered;
 mod server;
+pub mod targets;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};

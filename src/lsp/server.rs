@@ -8,12 +8,16 @@ use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use super::convert;
 use super::diagnostics::DiagnosticsEngine;
 use super::documents::{DocumentStore, Snapshot};
 use super::features;
 use super::log::Logger;
+use super::targets::{self as target_features, TargetsIndex};
+use crate::analysis::Analysis;
 use crate::config::{self, Config, ConfigPatch, CONFIG_FILE_NAME, SETTINGS_SECTION};
 use crate::position::Encoding;
+use crate::workspace::{uri_path, Workspace, WorkspaceSettings};
 
 #[derive(Debug, Clone, Default)]
 struct ClientCaps {
@@ -40,6 +44,9 @@ pub struct Backend {
     caps: Mutex<ClientCaps>,
     diagnostics: DiagnosticsEngine,
     log: Logger,
+    /// The workspace index (reports not open included) and the targets derived from it.
+    workspace: Arc<Workspace>,
+    targets: Arc<TargetsIndex>,
 }
 
 impl Backend {
@@ -47,6 +54,7 @@ impl Backend {
         let config = Arc::new(RwLock::new(Config::default()));
         let diagnostics =
             DiagnosticsEngine::new(client.clone(), docs.clone(), config.clone(), log.clone());
+        let workspace = Arc::new(Workspace::new());
         Backend {
             client,
             docs,
@@ -56,7 +64,24 @@ impl Backend {
             caps: Mutex::new(ClientCaps::default()),
             diagnostics,
             log,
+            targets: Arc::new(TargetsIndex::new(workspace.clone())),
+            workspace,
         }
+    }
+
+    /// Keeps the targets index in step with the settings and the negotiated encoding.
+    fn configure_targets(&self) {
+        self.targets
+            .configure(self.config().synonyms(), self.docs.encoding());
+    }
+
+    /// Mirrors an open document into the workspace index (it shadows its file on disk).
+    fn sync_open(&self, uri: &Url) {
+        let (Some(path), Some(snap)) = (uri_path(uri.as_str()), self.docs.snapshot(uri)) else {
+            return;
+        };
+        self.workspace
+            .open(&path, uri.as_str(), Arc::from(snap.text()));
     }
 
     fn config(&self) -> Config {
@@ -189,6 +214,12 @@ impl LanguageServer for Backend {
                 roots.push(p);
             }
         }
+        for w in self
+            .workspace
+            .configure(roots.clone(), WorkspaceSettings::default())
+        {
+            self.log.warn(format!("workspace: {w}"));
+        }
         *self.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots;
 
         if let Some(opts) = params.initialization_options.as_ref() {
@@ -213,6 +244,20 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: target_features::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -240,10 +285,19 @@ impl LanguageServer for Backend {
         ));
         if self.caps().watched_files_dynamic {
             let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
-                    kind: None,
-                }],
+                watchers: vec![
+                    FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
+                        kind: None,
+                    },
+                    // The workspace index: reports not open in the editor.
+                    FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(
+                            crate::workspace::DEFAULT_INCLUDE.to_string(),
+                        ),
+                        kind: None,
+                    },
+                ],
             };
             let registration = Registration {
                 id: "report-lsp-config-watcher".to_string(),
@@ -256,8 +310,22 @@ impl LanguageServer for Backend {
             }
         }
         self.pull_client_settings().await;
+        self.configure_targets();
         self.diagnostics.settings_ready();
         self.diagnostics.schedule_all();
+        // Index the workspace folders in the background; requests meanwhile see what is there.
+        let workspace = self.workspace.clone();
+        let log = self.log.clone();
+        tokio::task::spawn_blocking(move || {
+            let summary = workspace.scan(2, &mut |_, _| {});
+            for p in &summary.problems {
+                log.warn(format!("workspace: {p:?}"));
+            }
+            log.info(format!(
+                "workspace index: {} files, {} bytes",
+                summary.files, summary.bytes
+            ));
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -266,10 +334,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         // The text is already in the store (ordered.rs).
+        self.sync_open(&params.text_document.uri);
         self.diagnostics.schedule(params.text_document.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.sync_open(&params.text_document.uri);
         self.diagnostics.schedule(params.text_document.uri);
     }
 
@@ -278,6 +348,9 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if let Some(path) = uri_path(params.text_document.uri.as_str()) {
+            self.workspace.close(&path);
+        }
         self.diagnostics.clear(params.text_document.uri);
     }
 
@@ -289,6 +362,7 @@ impl LanguageServer for Backend {
             self.update_layers(|l| l.client = patch);
             self.warn_settings("settings", warnings).await;
         }
+        self.configure_targets();
         self.diagnostics.schedule_all();
     }
 
@@ -299,7 +373,28 @@ impl LanguageServer for Backend {
             .any(|c| c.uri.path().ends_with(CONFIG_FILE_NAME));
         if touches_config {
             self.load_config_file().await;
+            self.configure_targets();
             self.diagnostics.schedule_all();
+        }
+        // Reports changed on disk: the workspace index re-reads them (open documents keep
+        // shadowing their files).
+        let paths: Vec<std::path::PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|c| uri_path(c.uri.as_str()))
+            .filter(|p| !p.ends_with(CONFIG_FILE_NAME))
+            .collect();
+        if !paths.is_empty() {
+            let workspace = self.workspace.clone();
+            let log = self.log.clone();
+            let _ = guarded(&self.log, "didChangeWatchedFiles", move || {
+                for p in paths {
+                    if let (_, Some(problem)) = workspace.refresh(&p) {
+                        log.warn(format!("workspace: {problem:?}"));
+                    }
+                }
+            })
+            .await;
         }
     }
 
@@ -334,8 +429,95 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let lang = self.config().language;
+        let index = self.targets.clone();
         guarded(&self.log, "hover", move || {
-            features::hover(&snap, p.position, lang)
+            features::hover(&snap, p.position, lang, &index)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "definition") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "definition", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::definition(&snap, &analysis, offset, &index)
+                .map(GotoDefinitionResponse::Array)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "references") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "references", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::references(&snap, &analysis, offset, &index)
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<Vec<SymbolInformation>>> {
+        let index = self.targets.clone();
+        let lang = self.config().language;
+        guarded(&self.log, "workspace/symbol", move || {
+            Some(target_features::workspace_symbols(
+                &index,
+                &params.query,
+                lang,
+            ))
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "documentHighlight") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "documentHighlight", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::highlights(&snap, &analysis, offset)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri, "semanticTokens") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "semanticTokens", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            Some(SemanticTokensResult::Tokens(
+                target_features::semantic_tokens(&snap, &analysis),
+            ))
         })
         .await
     }
