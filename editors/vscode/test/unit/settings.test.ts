@@ -35,9 +35,19 @@ test('dotted keys become the nested object report-lsp.toml uses', () => {
 });
 
 test('a fresh install sends the documented server defaults and no client-only keys', () => {
-  assert.deepEqual(defaultServerSettings(props), { language: 'zh', diagnostics: { delayMs: 300 }, rules: {} });
+  assert.deepEqual(defaultServerSettings(props), {
+    language: 'zh',
+    diagnostics: { delayMs: 300 },
+    rules: {},
+    targets: { synonyms: {} },
+  });
   for (const key of CLIENT_ONLY_KEYS) assert.ok(key in props, `${key} is contributed`);
-  assert.deepEqual(serverKeys(props).sort(), ['reportLsp.diagnostics.delayMs', 'reportLsp.language', 'reportLsp.rules']);
+  assert.deepEqual(serverKeys(props).sort(), [
+    'reportLsp.diagnostics.delayMs',
+    'reportLsp.language',
+    'reportLsp.rules',
+    'reportLsp.targets.synonyms',
+  ]);
 });
 
 test('every setting has a type, a default and a description', () => {
