@@ -4,14 +4,16 @@
 use std::collections::HashMap;
 
 use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Command,
     DocumentChanges, DocumentSymbolResponse, FoldingRange, Hover, HoverContents, MarkupContent,
-    MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, Position, TextDocumentEdit,
-    TextEdit, WorkspaceEdit,
+    MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
+    TextDocumentEdit, TextEdit, WorkspaceEdit,
 };
 
 use super::convert;
 use super::documents::Snapshot;
+use super::server::IGNORE_DUPLICATE_COMMAND;
+use crate::analysis::duplicates::{DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE};
 use crate::analysis::finding::{Edit, Language, Text};
 use crate::analysis::outline::SectionKind;
 use crate::analysis::rules::{self, registry};
@@ -218,6 +220,10 @@ pub fn code_actions(
         }
     }
 
+    if wants(only, &CodeActionKind::QUICKFIX) {
+        actions.extend(duplicate_actions(snap, params, lang, document_changes));
+    }
+
     if wants(only, &CodeActionKind::SOURCE_FIX_ALL) {
         let safe: Vec<Edit> = output
             .findings
@@ -238,6 +244,67 @@ pub fn code_actions(
         }
     }
     actions
+}
+
+/// Quick fixes of the duplicate diagnostics the client sent along: delete the passage (whole
+/// lines), or mark it as intended (its fingerprint, carried in the diagnostic's `data`, goes to
+/// `duplicates.ignore` in report-lsp.toml). The other occurrences are the diagnostic's related
+/// information, which every client can open.
+fn duplicate_actions(
+    snap: &Snapshot,
+    params: &CodeActionParams,
+    lang: Language,
+    document_changes: bool,
+) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for d in &params.context.diagnostics {
+        let is_dup = d.source.as_deref() == Some(convert::SOURCE)
+            && matches!(&d.code, Some(NumberOrString::String(c))
+                if c == DUPLICATE_PASSAGE.code || c == NEAR_DUPLICATE_PASSAGE.code);
+        if !is_dup {
+            continue;
+        }
+        let delete = convert::whole_lines(&snap.rope, d.range, snap.encoding);
+        let edits = convert::text_edits(
+            &[Edit {
+                range: delete,
+                new_text: String::new(),
+            }],
+            &snap.rope,
+            snap.encoding,
+        );
+        let title = Text::new("删除这处重复内容", "Delete this duplicate passage");
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: title.get(lang).to_string(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![d.clone()]),
+            edit: Some(workspace_edit(snap, edits, document_changes)),
+            ..CodeAction::default()
+        }));
+        let fingerprint = d
+            .data
+            .as_ref()
+            .and_then(|v| v.get("fingerprint"))
+            .and_then(|v| v.as_str());
+        if let Some(fp) = fingerprint {
+            let title = Text::new(
+                "标记为有意重复（记入 report-lsp.toml）",
+                "Mark as intended (recorded in report-lsp.toml)",
+            );
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.get(lang).to_string(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                command: Some(Command {
+                    title: title.get(lang).to_string(),
+                    command: IGNORE_DUPLICATE_COMMAND.to_string(),
+                    arguments: Some(vec![serde_json::Value::String(fp.to_string())]),
+                }),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

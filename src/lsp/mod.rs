@@ -9,6 +9,7 @@ mod log;
 mod ordered;
 mod server;
 pub mod targets;
+mod workspace;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
