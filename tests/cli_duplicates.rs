@@ -149,12 +149,12 @@ fn the_eight_copies_file_gives_seven_readable_findings() {
         .collect();
     assert_eq!(dups.len(), 7, "{out}");
     assert!(
-        dups[0].ends_with("warning[duplicate-passage] 第77–151行与第1–75行重复，共74段"),
+        dups[0].ends_with("warning[duplicate-passage] 第77–151行与第1–75行重复，共75段"),
         "{}",
         dups[0]
     );
     assert!(
-        dups[6].ends_with("第533–607行与第1–75行重复，共74段；另有6处"),
+        dups[6].ends_with("第533–607行与第1–75行重复，共75段；另有6处"),
         "{}",
         dups[6]
     );

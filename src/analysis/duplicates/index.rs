@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::fingerprint::{winnow, Fingerprint};
-use super::passage::{normalize, paragraphs, Normalized, Paragraph};
+use super::passage::{is_dateline_text, normalize, paragraphs, Normalized, Paragraph};
 use super::{FastMap, FastSet, MIN_INDEXED_CHARS};
 
 /// Postings longer than this are not used to find candidates: such a k-gram is a stock phrase
@@ -148,6 +148,9 @@ fn prepare(text: &str) -> Vec<Prepared> {
 }
 
 fn prepare_one(text: &str, p: &Paragraph, raw: u64) -> Option<Prepared> {
+    if is_dateline_text(text.get(p.range.clone())?) {
+        return None;
+    }
     let n = normalize(text, p.range.clone());
     if n.len() < MIN_INDEXED_CHARS {
         return None;

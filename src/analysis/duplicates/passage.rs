@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::heading::number_prefix;
+use crate::analysis::heading::{is_dateline, is_salutation, is_speaker_line, number_prefix};
 use crate::analysis::text::{is_blank_char, split_lines, to_halfwidth, Line};
 
 /// One paragraph of a document.
@@ -62,7 +62,11 @@ fn continues(text: &str, para: &Paragraph, prev: &Line, line: &Line) -> bool {
     let Some(last) = prev_text.chars().next_back() else {
         return false;
     };
-    if ends_paragraph(last) {
+    if ends_paragraph(last) || is_dateline_text(prev_text) {
+        return false;
+    }
+    let next = &text[line.trimmed()];
+    if is_speaker_line(next) || is_salutation(next) || is_dateline_text(next) {
         return false;
     }
     // An indented line starts a paragraph.
@@ -96,6 +100,13 @@ fn ends_paragraph(c: char) -> bool {
             | '》'
             | '"'
     )
+}
+
+/// The line under a report's title saying where and when it was delivered
+/// (`——2023年1月15日在北京市第十六届人民代表大会第一次会议上`, `在四川省第十一届人民代表大会第三次会议上（2010年1月26日）`):
+/// it differs every year and is never a copied passage.
+pub fn is_dateline_text(s: &str) -> bool {
+    is_dateline(s) || (s.contains("代表大会") && s.contains("会议") && s.chars().count() < 80)
 }
 
 /// A paragraph normalised for comparison: full-width forms folded to half-width, blanks

@@ -24,6 +24,10 @@ const MAX_CANDIDATES: usize = 48;
 /// A run continues across at most this many unmatched indexed paragraphs minus one (a
 /// boilerplate or edited paragraph inside a copied block does not split it).
 const MAX_STEP: u32 = 2;
+/// Passages shorter than this (normalised characters) need `SHORT_THRESHOLD` to be near
+/// duplicates.
+const SHORT_PASSAGE: u32 = 40;
+const SHORT_THRESHOLD: f64 = 0.9;
 /// Fingerprints probed at least (when a paragraph has that many).
 const MIN_PROBES: usize = 8;
 /// Paragraphs searched for a copied sentence, per paragraph.
@@ -74,6 +78,17 @@ impl Query<'_> {
         }
         let common = fps.iter().filter(|f| self.index.is_common(f.hash)).count();
         common * 2 >= fps.len()
+    }
+
+    /// The similarity a pair needs: short passages need more, since a changed word or two
+    /// turns one stock sentence into another (`为实现上述目标，重点抓好以下几方面工作`).
+    fn threshold_for(&self, a: u32, b: u32) -> f64 {
+        let t = self.settings.threshold();
+        if a.min(b) < SHORT_PASSAGE {
+            t.max(SHORT_THRESHOLD)
+        } else {
+            t
+        }
     }
 
     fn eligible(&self, id: ParaId) -> bool {
@@ -146,8 +161,12 @@ impl Query<'_> {
                 continue;
             }
             let other = index.normalized(o);
+            // A longer passage is not a copy of a set formula it happens to be close to.
+            if is_formula(&other.chars) {
+                continue;
+            }
             let sim = pattern.similarity(&other.chars);
-            if sim >= threshold {
+            if sim >= self.threshold_for(me.len, len as u32) {
                 out.push(Match { other: o, sim });
             } else if c >= 2 && misses.len() < MAX_SENTENCE_CANDIDATES {
                 misses.push(o);
@@ -159,11 +178,13 @@ impl Query<'_> {
 
 /// The set formulas of a government work report, which every report repeats in its own
 /// words: the opening (`现在，我代表…人民政府，向大会报告政府工作…`) and the thanks
-/// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`). Boilerplate even in a workspace too small to
+/// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`), in all their variants (`向大会作政府工作报告，
+/// 请连同…一并审议`). Boilerplate even in a workspace too small to
 /// count document frequencies.
 fn is_formula_sentence(chars: &[char]) -> bool {
     let s: String = chars.iter().take(400).collect();
-    let opening = s.starts_with("现在") && s.contains("向大会报告");
+    let opening = s.contains("向大会") && s.contains("报告") && s.contains("审议")
+        || s.starts_with("请") && s.contains("提出意见");
     let thanks = (s.contains("我代表") || s.contains("我谨代表"))
         && (s.contains("感谢") || s.contains("敬意"));
     opening || thanks
@@ -309,11 +330,18 @@ pub fn document_findings_cached(
     let threshold = settings.threshold();
     let added_patterns: Vec<(ParaId, Pattern)> = added
         .iter()
-        .map(|&y| (y, Pattern::new(&index.normalized(y).chars)))
+        .filter_map(|&y| {
+            let n = index.normalized(y);
+            (!is_formula(&n.chars)).then(|| (y, Pattern::new(&n.chars)))
+        })
         .collect();
     let mut runs: Vec<Run> = Vec::new();
-    let mut active: Vec<usize> = Vec::new();
+    // Open runs by (other file, ord of their last paragraph there).
+    let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
     let mut unmatched: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
+    // Widening a block stops at the lines where a compared paragraph starts: those speak for
+    // themselves (boilerplate does not: it may belong to the block).
+    let mut starts: HashSet<u32> = HashSet::new();
     for &id in &file.paras {
         if !q.eligible(id) {
             continue;
@@ -338,7 +366,7 @@ pub fn document_findings_cached(
                         } else if lengths_compatible(me.len as usize, other.len as usize, threshold)
                         {
                             let sim = pattern.similarity(&a.prep.norm.chars);
-                            if sim >= threshold {
+                            if sim >= q.threshold_for(me.len, other.len) {
                                 matches.push(Match { other: *y, sim });
                             }
                         }
@@ -371,6 +399,7 @@ pub fn document_findings_cached(
         if analysed.prep.boilerplate {
             continue;
         }
+        starts.insert(me.first_line);
         let matches: Vec<Match> = analysed
             .matches
             .iter()
@@ -381,42 +410,47 @@ pub fn document_findings_cached(
             })
             .collect();
         // Runs that cannot reach this paragraph any more are closed.
-        active.retain(|&r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+        if active.len() > 64 {
+            active.retain(|_, &mut r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+        }
         if matches.is_empty() {
             if !analysed.misses.is_empty() {
                 unmatched.push((id, analysed.clone()));
             }
             continue;
         }
-        let mut extended: Vec<usize> = Vec::new();
+        let mut extended: FastSet<usize> = FastSet::default();
         for m in &matches {
             let o = index.para(m.other);
-            let found = active.iter().copied().find(|&r| {
-                let run = &runs[r];
-                let (pl, ql) = (index.para(run.p_last()), index.para(run.q_last()));
-                run.other_file == o.file
-                    && !extended.contains(&r)
-                    && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
-                    && o.ord > ql.ord
-                    && o.ord - ql.ord <= MAX_STEP
-                    // Within one file the copy stays before the block it repeats.
-                    && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
-            });
+            let found = (1..=MAX_STEP)
+                .filter_map(|step| o.ord.checked_sub(step))
+                .filter_map(|q| active.get(&(o.file, q)).copied())
+                .find(|&r| {
+                    let run = &runs[r];
+                    let pl = index.para(run.p_last());
+                    !extended.contains(&r)
+                        && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
+                        // Within one file the copy stays before the block it repeats.
+                        && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
+                });
             let pair = (id, m.other, m.sim, f64::from(me.len));
-            match found {
+            let r = match found {
                 Some(r) => {
+                    let last = index.para(runs[r].q_last()).ord;
+                    active.remove(&(o.file, last));
                     runs[r].pairs.push(pair);
-                    extended.push(r);
+                    r
                 }
                 None => {
                     runs.push(Run {
                         other_file: o.file,
                         pairs: vec![pair],
                     });
-                    active.push(runs.len() - 1);
-                    extended.push(runs.len() - 1);
+                    runs.len() - 1
                 }
-            }
+            };
+            active.insert((o.file, o.ord), r);
+            extended.insert(r);
         }
     }
     let current: FastSet<ParaId> = file.paras.iter().copied().collect();
@@ -424,13 +458,7 @@ pub fn document_findings_cached(
     let runs = split_periodic(index, file_id, runs);
     let text = file.text.clone();
     let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
-    // Widening stops at the lines where a compared paragraph starts: those speak for themselves.
-    let starts: HashSet<u32> = file
-        .paras
-        .iter()
-        .filter(|&&id| q.eligible(id))
-        .map(|&id| index.para(id).first_line)
-        .collect();
+
     let spans: Vec<Span> = runs
         .iter()
         .filter_map(|r| span(index, file_id, &text, r, &starts, &mut line_cache))

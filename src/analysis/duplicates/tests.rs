@@ -109,7 +109,7 @@ fn the_eight_copies_file_yields_seven_block_findings() {
     let idx = index(&[("file:///c/eight.txt", EIGHT)]);
     let got = render(&idx, "file:///c/eight.txt");
     assert_eq!(got.len(), 7, "{got:#?}");
-    assert_eq!(got[0], "duplicate-passage 第77–151行与第1–75行重复，共74段");
+    assert_eq!(got[0], "duplicate-passage 第77–151行与第1–75行重复，共75段");
     let f = findings(&idx, "file:///c/eight.txt");
     assert_eq!(f[6].finding.related.len(), 7);
 }
@@ -211,7 +211,8 @@ fn cached_findings_after_edits_equal_fresh_ones() {
     let s = DupSettings::default();
     let r = RuleSettings::default();
     let mut text = EIGHT.to_string();
-    let edits: Vec<Box<dyn Fn(&str) -> String>> = vec![
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let edits: Vec<Edit> = vec![
         // One character in copy 3.
         Box::new(|t: &str| {
             let at = t.match_indices("各位代表").nth(2).unwrap().0 + 400;
