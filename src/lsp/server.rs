@@ -8,13 +8,13 @@ use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use super::analysis_cache::AnalysisCache;
 use super::convert;
 use super::diagnostics::DiagnosticsEngine;
 use super::documents::{DocumentStore, Snapshot};
 use super::features;
 use super::log::Logger;
 use super::targets::{self as target_features, TargetsIndex};
-use crate::analysis::Analysis;
 use crate::config::{self, Config, ConfigPatch, CONFIG_FILE_NAME, SETTINGS_SECTION};
 use crate::position::Encoding;
 use crate::workspace::{uri_path, Workspace, WorkspaceSettings};
@@ -47,6 +47,8 @@ pub struct Backend {
     /// The workspace index (reports not open included) and the targets derived from it.
     workspace: Arc<Workspace>,
     targets: Arc<TargetsIndex>,
+    /// The analysis of each open document's current snapshot, shared by the requests.
+    analyses: Arc<AnalysisCache>,
 }
 
 impl Backend {
@@ -65,6 +67,7 @@ impl Backend {
             diagnostics,
             log,
             targets: Arc::new(TargetsIndex::new(workspace.clone())),
+            analyses: Arc::new(AnalysisCache::default()),
             workspace,
         }
     }
@@ -351,6 +354,7 @@ impl LanguageServer for Backend {
         if let Some(path) = uri_path(params.text_document.uri.as_str()) {
             self.workspace.close(&path);
         }
+        self.analyses.remove(&params.text_document.uri);
         self.diagnostics.clear(params.text_document.uri);
     }
 
@@ -430,8 +434,9 @@ impl LanguageServer for Backend {
         };
         let lang = self.config().language;
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "hover", move || {
-            features::hover(&snap, p.position, lang, &index)
+            features::hover(&snap, p.position, lang, &index, &cache)
         })
         .await
     }
@@ -445,9 +450,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "definition", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             let offset = convert::offset(&snap.rope, p.position, snap.encoding);
             target_features::definition(&snap, &analysis, offset, &index)
                 .map(GotoDefinitionResponse::Array)
@@ -461,9 +466,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "references", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             let offset = convert::offset(&snap.rope, p.position, snap.encoding);
             target_features::references(&snap, &analysis, offset, &index)
         })
@@ -495,9 +500,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "documentHighlight", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             let offset = convert::offset(&snap.rope, p.position, snap.encoding);
             target_features::highlights(&snap, &analysis, offset)
         })
@@ -512,9 +517,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "semanticTokens", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             Some(SemanticTokensResult::Tokens(
                 target_features::semantic_tokens(&snap, &analysis),
             ))
