@@ -9,12 +9,14 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use report_lsp::analysis::finding::Language;
 use report_lsp::analysis::targets::{extract, Synonyms};
 use report_lsp::analysis::Analysis;
+use report_lsp::lsp::analysis_cache::AnalysisCache;
 use report_lsp::lsp::documents::Snapshot;
+use report_lsp::lsp::features;
 use report_lsp::lsp::targets::{hover, TargetsIndex};
 use report_lsp::position::Encoding;
 use report_lsp::workspace::{file_uri, Workspace};
 use ropey::Rope;
-use tower_lsp::lsp_types::Url;
+use tower_lsp::lsp_types::{Position, Url};
 
 fn extraction(c: &mut Criterion) {
     let text =
@@ -76,6 +78,40 @@ fn hover_with_index(c: &mut Criterion) {
             b.iter(|| {
                 let a = Analysis::new(&text);
                 hover(&snap, &a, offset, &index, Language::Zh)
+            })
+        },
+    );
+    // The request path as the server answers it (`Backend::hover` runs exactly this in
+    // `spawn_blocking`): position -> offset, the document's analysis from the per-snapshot
+    // cache, the card.
+    let cache = AnalysisCache::default();
+    let position = Position {
+        line: (snap.rope.byte_to_line(offset)) as u32,
+        character: {
+            let line_start = snap.rope.line_to_char(snap.rope.byte_to_line(offset));
+            let ch = snap.rope.byte_to_char(offset);
+            snap.rope.char_to_utf16_cu(ch) as u32 - snap.rope.char_to_utf16_cu(line_start) as u32
+        },
+    };
+    let first = features::hover(&snap, position, Language::Zh, &index, &cache);
+    assert!(first.is_some(), "the position is on the figure");
+    c.bench_function(
+        "targets: hover request as served, 1000-report index, document unchanged",
+        |b| b.iter(|| features::hover(&snap, position, Language::Zh, &index, &cache)),
+    );
+    // The first hover after an edit: a new generation, so the cache misses and the document is
+    // analysed once.
+    let mut generation = snap.generation;
+    c.bench_function(
+        "targets: hover request as served, 1000-report index, first after an edit",
+        |b| {
+            b.iter(|| {
+                generation += 1;
+                let edited = Snapshot {
+                    generation,
+                    ..snap.clone()
+                };
+                features::hover(&edited, position, Language::Zh, &index, &cache)
             })
         },
     );

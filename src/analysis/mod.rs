@@ -10,6 +10,7 @@ pub mod rules;
 pub mod targets;
 pub mod text;
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use outline::Outline;
@@ -20,11 +21,21 @@ use text::Line;
 /// features (outline, folding, rules, targets).
 #[derive(Debug, Clone)]
 pub struct Analysis<'t> {
-    pub text: &'t str,
+    /// Borrowed for a one-off analysis; owned ([`Analysis::owned`]) when a server keeps it
+    /// between requests.
+    pub text: Cow<'t, str>,
     pub lines: Vec<Line>,
     pub outline: Outline,
     synonyms: Arc<Synonyms>,
     targets: OnceLock<Vec<Target>>,
+}
+
+impl Analysis<'static> {
+    /// Owning its text: an analysis that can be kept and shared (the server's cache of open
+    /// documents, `lsp/analysis_cache.rs`).
+    pub fn owned(text: String, synonyms: Arc<Synonyms>) -> Analysis<'static> {
+        Analysis::build(Cow::Owned(text), synonyms)
+    }
 }
 
 impl<'t> Analysis<'t> {
@@ -37,8 +48,12 @@ impl<'t> Analysis<'t> {
 
     /// With the synonym table in force (built-in + the `targets.synonyms` setting).
     pub fn with_synonyms(text: &'t str, synonyms: Arc<Synonyms>) -> Analysis<'t> {
-        let lines = text::split_lines(text);
-        let outline = outline::build(text, &lines);
+        Analysis::build(Cow::Borrowed(text), synonyms)
+    }
+
+    fn build(text: Cow<'t, str>, synonyms: Arc<Synonyms>) -> Analysis<'t> {
+        let lines = text::split_lines(&text);
+        let outline = outline::build(&text, &lines);
         Analysis {
             text,
             lines,
@@ -51,8 +66,9 @@ impl<'t> Analysis<'t> {
     /// Every target, result and plan figure, in document order; computed on first use, once
     /// per snapshot.
     pub fn targets(&self) -> &[Target] {
-        self.targets
-            .get_or_init(|| targets::extract(self.text, &self.lines, &self.outline, &self.synonyms))
+        self.targets.get_or_init(|| {
+            targets::extract(&self.text, &self.lines, &self.outline, &self.synonyms)
+        })
     }
 
     pub fn synonyms(&self) -> &Arc<Synonyms> {

@@ -52,15 +52,16 @@ pub fn folding_ranges(snap: &Snapshot) -> Vec<FoldingRange> {
 }
 
 /// Hover on a figure: the target card (see `targets.rs`); on a section heading: a short summary
-/// of the section.
+/// of the section. The document's analysis comes from `cache` (reused while the document is
+/// unchanged).
 pub fn hover(
     snap: &Snapshot,
     position: Position,
     lang: Language,
     index: &super::targets::TargetsIndex,
+    cache: &super::analysis_cache::AnalysisCache,
 ) -> Option<Hover> {
-    let text = snap.text();
-    let analysis = Analysis::with_synonyms(&text, index.synonyms());
+    let analysis = cache.get(snap, index.synonyms());
     let offset = convert::offset(&snap.rope, position, snap.encoding);
     if let Some(h) = super::targets::hover(snap, &analysis, offset, index, lang) {
         return Some(h);

@@ -1,9 +1,10 @@
 //! The protocol shell. Only this module (and `main.rs` through it) knows tower-lsp.
 
+pub mod analysis_cache;
 mod convert;
 mod diagnostics;
 pub mod documents;
-mod features;
+pub mod features;
 mod framing;
 mod log;
 mod ordered;

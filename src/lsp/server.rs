@@ -8,6 +8,7 @@ use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use super::analysis_cache::AnalysisCache;
 use super::convert;
 use super::diagnostics::{self, DiagnosticsEngine};
 use super::documents::{DocumentStore, Snapshot};
@@ -15,7 +16,6 @@ use super::features;
 use super::log::Logger;
 use super::targets::{self as target_features, TargetsIndex};
 use super::workspace::{ProgressReporter, WorkspaceEngine};
-use crate::analysis::Analysis;
 use crate::config::{self, Config, ConfigPatch, CONFIG_FILE_NAME, SETTINGS_SECTION};
 use crate::position::Encoding;
 use crate::workspace::uri_path;
@@ -53,6 +53,8 @@ pub struct Backend {
     log: Logger,
     /// Targets derived from the workspace index (which the diagnostics engine owns).
     targets: Arc<TargetsIndex>,
+    /// The analysis of each open document's current snapshot, shared by the requests.
+    analyses: Arc<AnalysisCache>,
 }
 
 impl Backend {
@@ -71,6 +73,7 @@ impl Backend {
             diagnostics,
             log,
             targets: Arc::new(TargetsIndex::new(workspace)),
+            analyses: Arc::new(AnalysisCache::default()),
         }
     }
 
@@ -439,6 +442,7 @@ impl LanguageServer for Backend {
         if let Ok(true) = guarded(&self.log, "didClose", move || engine.close(&closed)).await {
             self.diagnostics.workspace_changed(Some(&uri));
         }
+        self.analyses.remove(&uri);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -574,8 +578,9 @@ impl LanguageServer for Backend {
         };
         let lang = self.config().language;
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "hover", move || {
-            features::hover(&snap, p.position, lang, &index)
+            features::hover(&snap, p.position, lang, &index, &cache)
         })
         .await
     }
@@ -589,9 +594,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "definition", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             let offset = convert::offset(&snap.rope, p.position, snap.encoding);
             target_features::definition(&snap, &analysis, offset, &index)
                 .map(GotoDefinitionResponse::Array)
@@ -605,9 +610,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "references", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             let offset = convert::offset(&snap.rope, p.position, snap.encoding);
             target_features::references(&snap, &analysis, offset, &index)
         })
@@ -639,9 +644,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "documentHighlight", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             let offset = convert::offset(&snap.rope, p.position, snap.encoding);
             target_features::highlights(&snap, &analysis, offset)
         })
@@ -656,9 +661,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "semanticTokens", move || {
-            let text = snap.text();
-            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let analysis = cache.get(&snap, index.synonyms());
             Some(SemanticTokensResult::Tokens(
                 target_features::semantic_tokens(&snap, &analysis),
             ))

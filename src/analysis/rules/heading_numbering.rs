@@ -89,7 +89,7 @@ fn check_group(
     previous_group_last: Option<u32>,
     out: &mut Vec<Finding>,
 ) {
-    let text = analysis.text;
+    let text: &str = &analysis.text;
     let mut problems = Vec::new();
     // The number each heading should carry, for the renumbering fix.
     let mut wanted = Vec::with_capacity(group.len());

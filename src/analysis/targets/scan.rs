@@ -97,14 +97,13 @@ fn ends_paragraph(s: &str) -> bool {
     }
 }
 
+/// An ASCII or a full-width digit (`０`–`９` are EF BC 90–99 in UTF-8).
 fn has_digit(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(k, &x)| {
-        x.is_ascii_digit()
-            || (x == 0xEF
-                && b.get(k + 1) == Some(&0xBC)
-                && matches!(b.get(k + 2), Some(0x90..=0x99)))
-    })
+    b.iter().any(u8::is_ascii_digit)
+        || (b.contains(&0xEF)
+            && b.windows(3)
+                .any(|w| w[0] == 0xEF && w[1] == 0xBC && matches!(w[2], 0x90..=0x99)))
 }
 
 fn push_line(text: &str, line: &Line, buf: &mut Vec<Ch>) {
@@ -458,25 +457,138 @@ fn ends_at(buf: &[Ch], lo: usize, end: usize, w: &str) -> Option<usize> {
     starts_at(buf, s, end, w).then_some(s)
 }
 
-fn longest_prefix<'w>(buf: &[Ch], i: usize, hi: usize, words: &[&'w str]) -> Option<&'w str> {
-    words
-        .iter()
-        .filter(|w| starts_at(buf, i, hi, w))
-        .max_by_key(|w| w.chars().count())
-        .copied()
+/// A word list indexed by first and last character, built once. Matching at a position tests
+/// only the words that can match there, in list order, with their lengths precomputed (testing
+/// every word of every list at each figure was the scanner's main cost).
+struct Words<T: 'static> {
+    /// The words in list order: characters, text, value.
+    words: Vec<(Vec<char>, &'static str, T)>,
+    /// Word indices (in list order) by first character, sorted by character.
+    by_first: Vec<(char, Vec<usize>)>,
+    /// Word indices (in list order) by last character, sorted by character.
+    by_last: Vec<(char, Vec<usize>)>,
 }
 
-fn longest_suffix<T: Copy>(
-    buf: &[Ch],
-    lo: usize,
-    end: usize,
-    words: &[(&str, T)],
-) -> Option<(usize, T)> {
-    words
-        .iter()
-        .filter_map(|(w, v)| ends_at(buf, lo, end, w).map(|s| (s, *v)))
-        .min_by_key(|(s, _)| *s)
+impl<T: Copy> Words<T> {
+    fn new(list: impl IntoIterator<Item = (&'static str, T)>) -> Words<T> {
+        let words: Vec<(Vec<char>, &'static str, T)> = list
+            .into_iter()
+            .filter(|(w, _)| !w.is_empty())
+            .map(|(w, v)| (w.chars().collect(), w, v))
+            .collect();
+        let index = |pick: fn(&[char]) -> Option<&char>| {
+            let mut by: Vec<(char, Vec<usize>)> = Vec::new();
+            for (k, (cs, _, _)) in words.iter().enumerate() {
+                let Some(&c) = pick(cs) else { continue };
+                match by.iter_mut().find(|(x, _)| *x == c) {
+                    Some((_, v)) => v.push(k),
+                    None => by.push((c, vec![k])),
+                }
+            }
+            by.sort_by_key(|(c, _)| *c);
+            by
+        };
+        let by_first = index(|cs| cs.first());
+        let by_last = index(|cs| cs.last());
+        Words {
+            words,
+            by_first,
+            by_last,
+        }
+    }
+
+    fn candidates(by: &[(char, Vec<usize>)], c: char) -> &[usize] {
+        match by.binary_search_by_key(&c, |(x, _)| *x) {
+            Ok(p) => &by[p].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// Word `k` is `buf[i..i + len]`, within `hi`.
+    fn is_at(&self, k: usize, buf: &[Ch], i: usize, hi: usize) -> bool {
+        let cs = &self.words[k].0;
+        i + cs.len() <= hi.min(buf.len())
+            && buf[i..i + cs.len()].iter().zip(cs).all(|(b, c)| b.c == *c)
+    }
+
+    /// The words starting at `i` (within `hi`), in list order: (text, length in chars, value).
+    fn prefixes<'a>(
+        &'a self,
+        buf: &'a [Ch],
+        i: usize,
+        hi: usize,
+    ) -> impl Iterator<Item = (&'static str, usize, T)> + 'a {
+        let cands = match buf.get(i) {
+            Some(ch) if i < hi => Self::candidates(&self.by_first, ch.c),
+            _ => &[],
+        };
+        cands
+            .iter()
+            .filter(move |&&k| self.is_at(k, buf, i, hi))
+            .map(move |&k| (self.words[k].1, self.words[k].0.len(), self.words[k].2))
+    }
+
+    /// The words ending at `end` (starting at `lo` or later), in list order: (start, text,
+    /// value).
+    fn suffixes<'a>(
+        &'a self,
+        buf: &'a [Ch],
+        lo: usize,
+        end: usize,
+    ) -> impl Iterator<Item = (usize, &'static str, T)> + 'a {
+        let cands = match end.checked_sub(1).and_then(|k| buf.get(k)) {
+            Some(ch) if end > lo => Self::candidates(&self.by_last, ch.c),
+            _ => &[],
+        };
+        cands.iter().filter_map(move |&k| {
+            let n = self.words[k].0.len();
+            (end >= lo + n && self.is_at(k, buf, end - n, end))
+                .then(|| (end - n, self.words[k].1, self.words[k].2))
+        })
+    }
+
+    /// The longest word starting at `i` (the last listed among equals).
+    fn longest_prefix(&self, buf: &[Ch], i: usize, hi: usize) -> Option<(&'static str, usize, T)> {
+        self.prefixes(buf, i, hi).max_by_key(|(_, n, _)| *n)
+    }
+
+    /// The longest word ending at `end` (the first listed among equals).
+    fn longest_suffix(
+        &self,
+        buf: &[Ch],
+        lo: usize,
+        end: usize,
+    ) -> Option<(usize, &'static str, T)> {
+        self.suffixes(buf, lo, end).min_by_key(|(s, _, _)| *s)
+    }
 }
+
+fn plain(list: &'static [&'static str]) -> Words<()> {
+    Words::new(list.iter().map(|w| (*w, ())))
+}
+
+fn valued<T: Copy>(list: &'static [(&'static str, T)]) -> Words<T> {
+    Words::new(list.iter().copied())
+}
+
+macro_rules! word_index {
+    ($name:ident, $ty:ty, $build:expr) => {
+        fn $name() -> &'static Words<$ty> {
+            static W: std::sync::OnceLock<Words<$ty>> = std::sync::OnceLock::new();
+            W.get_or_init(|| $build)
+        }
+    };
+}
+
+word_index!(units, (), plain(UNITS));
+word_index!(multipliers, (), plain(MULTIPLIERS));
+word_index!(suffix_bounds, Bound, valued(SUFFIX_BOUNDS));
+word_index!(prefix_bounds, Bound, valued(PREFIX_BOUNDS));
+word_index!(directions, Direction, valued(DIRECTIONS));
+word_index!(modifiers, (), plain(MODIFIERS));
+word_index!(openers, (), plain(OPENERS));
+word_index!(qualifiers, (), plain(QUALIFIERS));
+word_index!(per_before, (), plain(PER_BEFORE));
 
 fn text_of(buf: &[Ch], r: Range<usize>) -> String {
     buf[r].iter().map(|c| c.c).collect()
@@ -492,7 +604,7 @@ fn byte_range(buf: &[Ch], r: Range<usize>) -> Range<usize> {
 
 /// A number: digits, thousands separators, decimals. Returns the value and the index after it.
 fn parse_number(buf: &[Ch], i: usize, hi: usize) -> Option<(f64, usize)> {
-    let mut s = String::new();
+    let mut s = NumBuf::default();
     let mut j = i;
     while j < hi && is_digit(buf[j].c) {
         s.push(buf[j].c);
@@ -521,17 +633,57 @@ fn parse_number(buf: &[Ch], i: usize, hi: usize) -> Option<(f64, usize)> {
             j += 1;
         }
     }
-    s.parse::<f64>().ok().map(|v| (v, j))
+    s.parse().map(|v| (v, j))
+}
+
+/// The digits of a number, kept on the stack (numbers are parsed at every digit run; a heap
+/// string per number showed in profiles). Longer numbers spill to a `String`.
+#[derive(Default)]
+struct NumBuf {
+    bytes: [u8; 32],
+    len: usize,
+    spill: String,
+}
+
+impl NumBuf {
+    /// `c` is an ASCII digit or `.`.
+    fn push(&mut self, c: char) {
+        if self.len < self.bytes.len() && c.is_ascii() {
+            self.bytes[self.len] = c as u8;
+            self.len += 1;
+        } else {
+            if self.spill.is_empty() {
+                self.spill
+                    .push_str(std::str::from_utf8(&self.bytes[..self.len]).unwrap_or(""));
+            }
+            self.spill.push(c);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0 && self.spill.is_empty()
+    }
+
+    fn parse(&self) -> Option<f64> {
+        if !self.spill.is_empty() {
+            return self.spill.parse().ok();
+        }
+        std::str::from_utf8(&self.bytes[..self.len])
+            .ok()?
+            .parse()
+            .ok()
+    }
 }
 
 /// The unit at `j` (multiplier + base unit, longest total): the unit text and the index after.
 fn parse_unit(buf: &[Ch], j: usize, hi: usize) -> (String, usize) {
-    let plain = longest_prefix(buf, j, hi, UNITS).map(|u| (u.to_string(), u.chars().count()));
+    let plain = units()
+        .longest_prefix(buf, j, hi)
+        .map(|(u, n, _)| (u.to_string(), n));
     let mut best = plain;
-    if let Some(m) = longest_prefix(buf, j, hi, MULTIPLIERS) {
-        let ml = m.chars().count();
-        let with = match longest_prefix(buf, j + ml, hi, UNITS) {
-            Some(u) => (format!("{m}{u}"), ml + u.chars().count()),
+    if let Some((m, ml, _)) = multipliers().longest_prefix(buf, j, hi) {
+        let with = match units().longest_prefix(buf, j + ml, hi) {
+            Some((u, n, _)) => (format!("{m}{u}"), ml + n),
             None => (m.to_string(), ml),
         };
         if best.as_ref().is_none_or(|b| with.1 > b.1) {
@@ -614,13 +766,10 @@ fn parse_figure(buf: &[Ch], lo: usize, i: usize, hi: usize) -> (Option<Figure>, 
     }
     // `每立方米60微克` → 微克/立方米.
     let mut start = i;
-    for per in PER_BEFORE {
-        if let Some(s) = ends_at(buf, lo, i, per) {
-            if !unit.is_empty() && !unit.contains('/') {
-                unit = format!("{unit}/{}", &per['每'.len_utf8()..]);
-                start = s;
-            }
-            break;
+    if let Some((s, per, _)) = per_before().suffixes(buf, lo, i).next() {
+        if !unit.is_empty() && !unit.contains('/') {
+            unit = format!("{unit}/{}", &per['每'.len_utf8()..]);
+            start = s;
         }
     }
     let mut bound = if value_max.is_some() {
@@ -629,14 +778,11 @@ fn parse_figure(buf: &[Ch], lo: usize, i: usize, hi: usize) -> (Option<Figure>, 
         Bound::Exact
     };
     let mut end = k;
-    for (w, b) in SUFFIX_BOUNDS {
-        if starts_at(buf, k, hi, w) {
-            if value_max.is_none() {
-                bound = *b;
-            }
-            end = k + w.chars().count();
-            break;
+    if let Some((_, n, b)) = suffix_bounds().prefixes(buf, k, hi).next() {
+        if value_max.is_none() {
+            bound = b;
         }
+        end = k + n;
     }
     // The figure must end its clause, or be followed by a list separator or a bracket: a count
     // that modifies a noun (`建成10个园区`, `中关村24条`), a date (`2017年`), a serial number is
@@ -794,8 +940,12 @@ fn scan_clause(
     let mut prev_end: Option<usize> = None;
     for f in figures {
         let joined = prev_end.is_some_and(|e| {
-            let gap = text_of(buf, e..f.start);
-            matches!(gap.as_str(), "、" | "和" | "及" | "与" | "以及" | "或")
+            let gap: &[Ch] = buf.get(e..f.start).unwrap_or(&[]);
+            match gap {
+                [a] => matches!(a.c, '、' | '和' | '及' | '与' | '或'),
+                [a, b] => a.c == '以' && b.c == '及',
+                _ => false,
+            }
         });
         prev_end = Some(f.end);
         match groups.last_mut() {
@@ -841,26 +991,23 @@ fn emit_group(
     let mut e = first;
     let mut pre_bound = None;
     let mut fig_start = first;
-    for q in QUALIFIERS {
-        if let Some(s) = ends_at(buf, lo, e, q) {
-            e = s;
-            fig_start = s;
-            break;
-        }
+    if let Some((s, _, _)) = qualifiers().suffixes(buf, lo, e).next() {
+        e = s;
+        fig_start = s;
     }
-    if let Some((s, b)) = longest_suffix(buf, lo, e, PREFIX_BOUNDS) {
+    if let Some((s, _, b)) = prefix_bounds().longest_suffix(buf, lo, e) {
         pre_bound = Some(b);
         e = s;
         fig_start = s;
     }
     let mut direction = Direction::Level;
-    if let Some((s, d)) = longest_suffix(buf, lo, e, DIRECTIONS) {
+    if let Some((s, _, d)) = directions().longest_suffix(buf, lo, e) {
         direction = d;
         e = s;
         fig_start = s;
         // `增长超过10%` has the bound after the direction; `超过` before it is a bound too.
         if pre_bound.is_none() {
-            if let Some((s2, b)) = longest_suffix(buf, lo, e, PREFIX_BOUNDS) {
+            if let Some((s2, _, b)) = prefix_bounds().longest_suffix(buf, lo, e) {
                 if matches!(b, Bound::Above | Bound::Below) {
                     pre_bound = Some(b);
                     e = s2;
@@ -883,15 +1030,7 @@ fn emit_group(
             continue;
         }
         let mut stripped = false;
-        let mut best: Option<(usize, &str)> = None;
-        for w in MODIFIERS {
-            if let Some(s) = ends_at(buf, lo, e, w) {
-                if best.is_none_or(|(bs, _)| s < bs) {
-                    best = Some((s, w));
-                }
-            }
-        }
-        if let Some((s, w)) = best {
+        if let Some((s, w, _)) = modifiers().longest_suffix(buf, lo, e) {
             match w {
                 "分别" | "各" => mode = ListMode::Respectively,
                 "均" | "都" => mode = ListMode::All,
@@ -931,8 +1070,8 @@ fn emit_group(
                 }
             }
         }
-        if let Some(w) = longest_prefix(buf, s, e, OPENERS) {
-            s += w.chars().count();
+        if let Some((_, n, _)) = openers().longest_prefix(buf, s, e) {
+            s += n;
         }
         while s < e && matches!(buf[s].c, '"' | '“' | '”' | '(' | ')' | '、') {
             s += 1;
