@@ -2,6 +2,7 @@
 //! async; every function is total (best-effort output, never a panic on any input).
 
 pub mod finding;
+pub mod fix;
 pub mod heading;
 pub mod numeral;
 pub mod outline;
