@@ -93,6 +93,44 @@ pub(crate) fn whole_line(text: &str, lines: &[Line], i: usize) -> Range<usize> {
     }
 }
 
+/// docs/rules.md: every rule of the registry in fixed sections. A test regenerates the file and
+/// fails on a difference (`UPDATE_EXPECT=1` refreshes it).
+pub fn render_docs() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from the rule registry (src/analysis/rules/); do not edit. \
+         Refresh with `UPDATE_EXPECT=1 cargo test --test docs`. -->\n\n\
+         Every rule has a stable code: the diagnostic code, the key under `rules` in the settings \
+         and the anchor of its section here. A rule is switched off with `\"off\"` or re-graded \
+         with a severity (`error`, `warning`, `info`, `hint`), in `report-lsp.toml`:\n\n\
+         ```toml\n[rules]\n\"punctuation-width\" = \"off\"\n\"broken-line\" = \"error\"\n```\n\n\
+         or in the editor settings (`reportLsp.rules`). Fixes marked safe are applied by \
+         `source.fixAll` and by `report-lsp fix`.\n\n| code | default | summary |\n| --- | --- | --- |\n",
+    );
+    for r in registry() {
+        let m = r.meta();
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            m.code,
+            m.code,
+            m.default_severity.as_str(),
+            m.summary_en
+        ));
+    }
+    for r in registry() {
+        let m = r.meta();
+        out.push_str(&format!(
+            "\n## {}\n\n{}\n\n{}\n\nDefault severity: **{}**.\n\n### Why\n\n{}\n\n### Example\n\n```text\n{}\n```\n",
+            m.code,
+            m.summary_zh,
+            m.summary_en,
+            m.default_severity.as_str(),
+            m.why,
+            m.example
+        ));
+    }
+    out
+}
+
 pub fn find_rule(code: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().code == code)
 }
