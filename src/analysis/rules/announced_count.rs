@@ -2,6 +2,7 @@
 //! `把握好以下五个方面：…；…`) followed by a different number of sections, `一是…` items or
 //! `；`-separated clauses. An announcement without a number (`主要做了以下工作`) is not checked.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -88,7 +89,7 @@ impl Rule for AnnouncedCount {
                 let rest = &after[k + c.len_utf8()..];
                 let rest_start = line.trim_start + whole.end() + k + c.len_utf8();
                 let counted = if rest.trim_matches(is_blank_char).is_empty() {
-                    following_block(analysis, i)
+                    following_block(analysis, i, announced)
                 } else if matches!(c, '：' | ':') {
                     inline_list(rest, rest_start)
                 } else {
@@ -141,7 +142,7 @@ impl Rule for AnnouncedCount {
 
 /// Items on the lines after line `i`: the sibling headings of the next heading, or a run of
 /// `一是…` items.
-fn following_block(analysis: &Analysis<'_>, i: usize) -> Option<Counted> {
+fn following_block(analysis: &Analysis<'_>, i: usize, announced: u32) -> Option<Counted> {
     let lines = &analysis.lines;
     let outline = &analysis.outline;
     let j = (i + 1..lines.len()).find(|&j| !lines[j].is_blank())?;
@@ -166,6 +167,28 @@ fn following_block(analysis: &Analysis<'_>, i: usize) -> Option<Counted> {
                     break;
                 }
                 items.push(c);
+            }
+            let last_number = items.last().and_then(|&c| outline.sections[c].number);
+            // The last item carries the announced number: a gap in the numbering is the
+            // business of heading-numbering (often a heading glued to a paragraph).
+            if last_number == Some(announced) {
+                return None;
+            }
+            // The announced items may be the next level down, numbered through the groups
+            // (以下30项重点工作 over 一、…五、 holding 1.…30.).
+            let mut below: HashMap<Family, usize> = HashMap::new();
+            for &c in &items {
+                count_descendants(outline, c, &mut below);
+            }
+            if below.values().any(|&n| n == announced as usize) {
+                return None;
+            }
+            // Or written inline after the first: （一）培训农民工。（二）解决……
+            let inline = lines
+                .get(s.first_line)
+                .map_or(0, |l| inline_run(&analysis.text[l.trimmed()], family));
+            if inline == announced as usize {
+                return None;
             }
             Some(Counted {
                 count: items.len(),
@@ -202,6 +225,49 @@ fn following_block(analysis: &Analysis<'_>, i: usize) -> Option<Counted> {
             })
         }
         SectionKind::Title => None,
+    }
+}
+
+fn count_descendants(
+    outline: &crate::analysis::outline::Outline,
+    of: usize,
+    counts: &mut HashMap<Family, usize>,
+) {
+    for &c in &outline.sections[of].children {
+        let s = &outline.sections[c];
+        if let (SectionKind::Heading, Some(f)) = (s.kind, s.family) {
+            *counts.entry(f).or_default() += 1;
+        }
+        count_descendants(outline, c, counts);
+    }
+}
+
+/// How many numbers of `family` follow one another from one in `line` (`（一）…（二）…`).
+fn inline_run(line: &str, family: Family) -> usize {
+    let forms = |n: u32| -> Vec<String> {
+        let (c, a) = (format_chinese(n), n.to_string());
+        match family {
+            Family::CnParen => vec![format!("（{c}）"), format!("({c})")],
+            Family::CnComma => vec![format!("{c}、")],
+            Family::ArabicParen => vec![format!("（{a}）"), format!("({a})")],
+            Family::ArabicDot => vec![format!("{a}."), format!("{a}．"), format!("{a}、")],
+            _ => Vec::new(),
+        }
+    };
+    let mut at = 0usize;
+    let mut n = 1u32;
+    loop {
+        let next = forms(n)
+            .iter()
+            .filter_map(|f| line[at..].find(f.as_str()).map(|k| at + k + f.len()))
+            .min();
+        match next {
+            Some(end) => {
+                at = end;
+                n += 1;
+            }
+            None => return n as usize - 1,
+        }
     }
 }
 
@@ -306,6 +372,21 @@ mod tests {
             check(text),
             vec!["'以下四项工作' 宣布“以下四项工作”，其后实际列出3项“一是……”，与宣布的4项不符"]
         );
+    }
+
+    #[test]
+    fn items_one_level_down_inline_or_with_numbering_gaps_are_counted() {
+        // 以下6项 over two groups numbered 1.–6. through.
+        let text = "二、任务\n要突出抓好以下6项重点工作。\n（一）甲\n1．子\n2．子\n3．子\n（二）乙\n4．子\n5．子\n6．子\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        let text = "二、任务\n办好以下3件实事：\n（一）培训农民工。（二）解决饮水。（三）修建公路。\n正文。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        // (三) is missing but the list ends at (四): heading-numbering reports the gap.
+        let text = format!(
+            "二、任务\n重点做好以下四个方面：\n{}",
+            "（一）甲\n正文。\n（二）乙\n正文。\n（四）丁\n正文。\n"
+        );
+        assert!(check(&text).is_empty(), "{:?}", check(&text));
     }
 
     #[test]
