@@ -7,3 +7,4 @@ pub mod config;
 pub mod decode;
 pub mod lsp;
 pub mod position;
+pub mod workspace;

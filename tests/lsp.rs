@@ -103,6 +103,13 @@ fn initialize_round_trip_and_position_encodings() {
 }
 
 #[test]
+fn exit_without_shutdown_is_an_error_status() {
+    let s = Server::start(Options::default());
+    let status = s.exit();
+    assert_eq!(status.code(), Some(1), "exit status {status:?}");
+}
+
+#[test]
 fn document_symbols_and_folding_of_a_real_report() {
     let text = std::fs::read_to_string("tests/fixtures/corpus/beijing-2020-report.txt").unwrap();
     let mut s = start();

@@ -7,29 +7,56 @@ pub mod heading;
 pub mod numeral;
 pub mod outline;
 pub mod rules;
+pub mod targets;
 pub mod text;
 
+use std::sync::{Arc, OnceLock};
+
 use outline::Outline;
+use targets::{Synonyms, Target};
 use text::Line;
 
 /// Everything derived from one document text, computed once per snapshot and shared by the
-/// features (outline, folding, rules).
+/// features (outline, folding, rules, targets).
 #[derive(Debug, Clone)]
 pub struct Analysis<'t> {
     pub text: &'t str,
     pub lines: Vec<Line>,
     pub outline: Outline,
+    synonyms: Arc<Synonyms>,
+    targets: OnceLock<Vec<Target>>,
 }
 
 impl<'t> Analysis<'t> {
+    /// With the built-in indicator synonyms.
     pub fn new(text: &'t str) -> Analysis<'t> {
+        static BUILTIN: OnceLock<Arc<Synonyms>> = OnceLock::new();
+        let synonyms = BUILTIN.get_or_init(|| Arc::new(Synonyms::builtin()));
+        Analysis::with_synonyms(text, synonyms.clone())
+    }
+
+    /// With the synonym table in force (built-in + the `targets.synonyms` setting).
+    pub fn with_synonyms(text: &'t str, synonyms: Arc<Synonyms>) -> Analysis<'t> {
         let lines = text::split_lines(text);
         let outline = outline::build(text, &lines);
         Analysis {
             text,
             lines,
             outline,
+            synonyms,
+            targets: OnceLock::new(),
         }
+    }
+
+    /// Every target, result and plan figure, in document order; computed on first use, once
+    /// per snapshot.
+    pub fn targets(&self) -> &[Target] {
+        self.targets
+            .get_or_init(|| targets::extract(self.text, &self.lines, &self.outline, &self.synonyms))
+    }
+
+    pub fn synonyms(&self) -> &Arc<Synonyms> {
+        &self.synonyms
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod fix;
 mod output;
+mod targets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Print the outline (section tree) of report files.
     Outline(OutlineArgs),
+    /// Print every quantitative target, result and plan figure of report files.
+    Targets(TargetsArgs),
     /// Print the settings schema (VS Code `contributes.configuration.properties` shape).
     SettingsSchema,
 }
@@ -84,6 +87,24 @@ pub struct OutlineArgs {
     pub common: CommonArgs,
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TargetsArgs {
+    /// Output format: an aligned table, CSV (first row = header) or JSON (`{"version":1,"targets":[…]}`).
+    #[arg(long, value_enum, default_value_t = TargetsFormat::Table)]
+    pub format: TargetsFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TargetsFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -203,6 +224,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(args)) => output::check(&args),
         Some(Command::Outline(args)) => output::outline(&args),
         Some(Command::Fix(args)) => fix::fix(&args),
+        Some(Command::Targets(args)) => targets::targets(&args),
         Some(Command::SettingsSchema) => {
             let schema = config::settings_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

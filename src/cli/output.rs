@@ -9,13 +9,14 @@ use ropey::Rope;
 use serde_json::{json, Value};
 
 use super::{
-    config_for, read_inputs, CheckArgs, CheckFormat, OutlineArgs, OutlineFormat, EXIT_FINDINGS,
-    EXIT_TROUBLE,
+    config_for, read_inputs, CheckArgs, CheckFormat, InputFile, OutlineArgs, OutlineFormat,
+    EXIT_FINDINGS, EXIT_TROUBLE,
 };
 use crate::analysis::finding::{Finding, Language, Severity};
 use crate::analysis::outline::{Outline, SectionKind};
 use crate::analysis::rules::{self, registry};
 use crate::analysis::Analysis;
+use crate::decode::Decoded;
 use crate::position::to_cli;
 
 /// JSON output schema version; bumped on incompatible changes.
@@ -71,6 +72,24 @@ fn finding_json(f: &Finding, rope: &Rope, path: &str, lang: Language) -> Value {
     )
 }
 
+/// The decoded text of `input`, or `None` after reporting why it is unreadable: on stderr, and
+/// as a JSON entry `{path, error, <list_key>: []}` for the JSON formats.
+fn readable<'a>(
+    input: &'a InputFile,
+    list_key: &str,
+    files_json: &mut Vec<Value>,
+) -> Option<&'a Decoded> {
+    match &input.result {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let path = input.path.display().to_string();
+            eprintln!("report-lsp: {path}: cannot read: {e}");
+            files_json.push(json!({ "path": path, "error": e.to_string(), list_key: [] }));
+            None
+        }
+    }
+}
+
 pub fn check(args: &CheckArgs) -> ExitCode {
     let inputs = read_inputs(&args.files);
     let mut warned: Vec<PathBuf> = Vec::new();
@@ -81,14 +100,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let mut files_json = Vec::new();
     for input in &inputs {
         let path = input.path.display().to_string();
-        let decoded = match &input.result {
-            Ok(d) => d,
-            Err(e) => {
-                unreadable += 1;
-                eprintln!("report-lsp: {path}: cannot read: {e}");
-                files_json.push(json!({ "path": path, "error": e.to_string(), "findings": [] }));
-                continue;
-            }
+        let Some(decoded) = readable(input, "findings", &mut files_json) else {
+            unreadable += 1;
+            continue;
         };
         let config = config_for(&input.path, &args.common, &mut warned);
         let analysis = Analysis::new(&decoded.text);
@@ -224,14 +238,9 @@ pub fn outline(args: &OutlineArgs) -> ExitCode {
     let many = inputs.len() > 1;
     for input in &inputs {
         let path = input.path.display().to_string();
-        let decoded = match &input.result {
-            Ok(d) => d,
-            Err(e) => {
-                unreadable += 1;
-                eprintln!("report-lsp: {path}: cannot read: {e}");
-                files_json.push(json!({ "path": path, "error": e.to_string(), "sections": [] }));
-                continue;
-            }
+        let Some(decoded) = readable(input, "sections", &mut files_json) else {
+            unreadable += 1;
+            continue;
         };
         let config = config_for(&input.path, &args.common, &mut warned);
         let analysis = Analysis::new(&decoded.text);

@@ -10,6 +10,7 @@ mod ordered;
 mod server;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp::{LspService, Server};
@@ -33,8 +34,17 @@ pub fn run_stdio() -> ExitCode {
         }
     };
     // Not tokio's stdin: one malformed message would end tower-lsp's read loop (framing.rs).
-    runtime.block_on(serve(framing::sanitized_stdin(), tokio::io::stdout()));
-    ExitCode::SUCCESS
+    let shutdown_seen = Arc::new(AtomicBool::new(false));
+    runtime.block_on(serve(
+        framing::sanitized_stdin(shutdown_seen.clone()),
+        tokio::io::stdout(),
+    ));
+    // The specification's exit status: 0 after a `shutdown` request, 1 otherwise.
+    if shutdown_seen.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 pub async fn serve<I, O>(input: I, output: O)

@@ -1,0 +1,250 @@
+//! Walking workspace folders (include/exclude globs, `.gitignore`, symlinks followed with loop
+//! detection) and reading files in parallel with a size cap. Every problem becomes a [`Problem`]
+//! value; nothing here stops early.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::WorkspaceSettings;
+use crate::decode::{self, ReadError};
+
+/// Include/exclude globs (matched against the path relative to its workspace folder) and the
+/// size cap.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    include: GlobSet,
+    exclude: GlobSet,
+    max_file_size: u64,
+}
+
+impl Filter {
+    /// Builds the filter; an invalid glob becomes a warning and is left out.
+    pub fn new(settings: &WorkspaceSettings) -> (Filter, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut build = |globs: &[String], what: &str| {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                match Glob::new(g) {
+                    Ok(glob) => {
+                        b.add(glob);
+                    }
+                    Err(e) => warnings.push(format!("workspace.{what}: {g:?}: {e}")),
+                }
+            }
+            b.build().unwrap_or_else(|_| GlobSet::empty())
+        };
+        let include = build(&settings.include, "include");
+        let exclude = build(&settings.exclude, "exclude");
+        (
+            Filter {
+                include,
+                exclude,
+                max_file_size: settings.max_file_size,
+            },
+            warnings,
+        )
+    }
+
+    pub fn matches(&self, relative: &Path) -> bool {
+        self.include.is_match(relative) && !self.exclude.is_match(relative)
+    }
+
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProblemKind {
+    /// Larger than `workspace.maxFileSize`: skipped.
+    TooLarge,
+    /// Binary or in an unknown encoding.
+    NotText,
+    /// Listed, then gone before it could be read.
+    Vanished,
+    /// Permission denied or another I/O error.
+    Unreadable,
+    /// A directory that could not be walked (a symlink loop, no permission).
+    Walk,
+}
+
+/// A file or folder that could not be indexed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, Default)]
+pub struct ScanSummary {
+    /// Files indexed from disk after the scan.
+    pub files: usize,
+    pub bytes: u64,
+    pub problems: Vec<Problem>,
+}
+
+/// Lists the included files under `roots`.
+pub fn list(roots: &[PathBuf], filter: &Filter) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for root in roots {
+        let walk = ignore::WalkBuilder::new(root)
+            .follow_links(true)
+            // .gitignore is honoured even in a folder that is not (yet) a git repository.
+            .require_git(false)
+            .build();
+        for entry in walk {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    let path = e.path();
+                    let rel = path.strip_prefix(root).unwrap_or(path);
+                    if filter.matches(rel) {
+                        files.push(path.to_path_buf());
+                    }
+                }
+                Err(e) => problems.push(Problem {
+                    path: walk_error_path(&e).unwrap_or_else(|| root.clone()),
+                    kind: ProblemKind::Walk,
+                    message: format!("not indexed: {e}"),
+                }),
+            }
+        }
+    }
+    (files, problems)
+}
+
+fn walk_error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// Reads one file: its text, or `None` and a problem. A file that does not exist is a
+/// [`ProblemKind::Vanished`] problem (the caller knows whether that is news).
+pub fn read_one(path: &Path, max_size: u64) -> (Option<String>, Option<Problem>) {
+    let problem = |kind, message: String| Problem {
+        path: path.to_path_buf(),
+        kind,
+        message,
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > max_size => {
+            return (
+                None,
+                Some(problem(
+                    ProblemKind::TooLarge,
+                    format!(
+                        "not indexed: {} bytes is more than workspace.maxFileSize ({max_size})",
+                        m.len()
+                    ),
+                )),
+            )
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (
+                None,
+                Some(problem(
+                    ProblemKind::Vanished,
+                    "not indexed: deleted before it could be read".to_string(),
+                )),
+            )
+        }
+        Err(e) => {
+            return (
+                None,
+                Some(problem(
+                    ProblemKind::Unreadable,
+                    format!("not indexed: {e}"),
+                )),
+            )
+        }
+    }
+    match decode::read_file(path) {
+        Ok(d) => (Some(d.text), None),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => (
+            None,
+            Some(problem(
+                ProblemKind::Vanished,
+                "not indexed: deleted while it was being read".to_string(),
+            )),
+        ),
+        Err(ReadError::Io(e)) => (
+            None,
+            Some(problem(
+                ProblemKind::Unreadable,
+                format!("not indexed: {e}"),
+            )),
+        ),
+        Err(ReadError::Decode(e)) => (
+            None,
+            Some(problem(ProblemKind::NotText, format!("not indexed: {e}"))),
+        ),
+    }
+}
+
+/// Reads `paths` on up to `threads` threads; `progress(done, total)` runs on the caller's thread.
+pub fn read_all(
+    paths: &[PathBuf],
+    max_size: u64,
+    threads: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> (Vec<(PathBuf, String)>, Vec<Problem>) {
+    let total = paths.len();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Option<String>, Option<Problem>)>();
+    let threads = threads.clamp(1, 16).min(total.max(1));
+    let mut texts = Vec::with_capacity(total);
+    let mut problems = Vec::new();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                let (text, problem) = read_one(path, max_size);
+                if tx.send((i, text, problem)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut done = 0;
+        progress(0, total);
+        for (i, text, problem) in rx {
+            done += 1;
+            if let Some(t) = text {
+                texts.push((paths[i].clone(), t));
+            }
+            if let Some(p) = problem {
+                problems.push(p);
+            }
+            if done % 64 == 0 || done == total {
+                progress(done, total);
+            }
+        }
+    });
+    texts.sort_by(|a, b| a.0.cmp(&b.0));
+    (texts, problems)
+}

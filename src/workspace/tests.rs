@@ -1,0 +1,268 @@
+//! Tests of the workspace index: scanning, filters, problems, shadowing, notifications, cache.
+
+use std::fs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::*;
+
+struct Tmp(PathBuf);
+
+impl Tmp {
+    fn new(tag: &str) -> Tmp {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("report-lsp-ws-{tag}-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Tmp(dir.canonicalize().unwrap())
+    }
+    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn workspace(tmp: &Tmp, settings: WorkspaceSettings) -> Workspace {
+    let ws = Workspace::new();
+    assert!(ws.configure(vec![tmp.0.clone()], settings).is_empty());
+    ws
+}
+
+fn names(ws: &Workspace, tmp: &Tmp) -> Vec<String> {
+    ws.files()
+        .iter()
+        .map(|f| f.path.strip_prefix(&tmp.0).unwrap().display().to_string())
+        .collect()
+}
+
+#[test]
+fn scan_honours_globs_gitignore_size_cap_and_decoding() {
+    let tmp = Tmp::new("scan");
+    tmp.write("a.txt", "各位代表：\n".as_bytes());
+    tmp.write("sub/b.txt", "一、总体要求\n".as_bytes());
+    tmp.write("notes.md", b"# not a report\n");
+    tmp.write("drafts/c.txt", "草稿\n".as_bytes());
+    tmp.write("ignored/d.txt", "忽略\n".as_bytes());
+    tmp.write(".gitignore", b"ignored/\n");
+    tmp.write("bin.txt", b"\x00\x01\x02binary");
+    tmp.write("big.txt", &vec![b'x'; 4096]);
+    // GB18030 text is decoded like any other report.
+    let (gbk, _, _) = encoding_rs::GB18030.encode("政府工作报告\n");
+    tmp.write("gbk.txt", &gbk);
+    let ws = workspace(
+        &tmp,
+        WorkspaceSettings {
+            exclude: vec!["drafts/**".into()],
+            max_file_size: 1024,
+            ..WorkspaceSettings::default()
+        },
+    );
+    let mut calls = Vec::new();
+    let summary = ws.scan(2, &mut |d, t| calls.push((d, t)));
+    assert_eq!(names(&ws, &tmp), vec!["a.txt", "gbk.txt", "sub/b.txt"]);
+    assert_eq!(calls.last(), Some(&(5, 5)), "{calls:?}");
+    let mut kinds: Vec<(String, ProblemKind)> = summary
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.path.file_name().unwrap().to_string_lossy().to_string(),
+                p.kind,
+            )
+        })
+        .collect();
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        kinds,
+        vec![
+            ("big.txt".to_string(), ProblemKind::TooLarge),
+            ("bin.txt".to_string(), ProblemKind::NotText)
+        ]
+    );
+    assert_eq!(summary.files, 3);
+    let gbk = ws.get(&tmp.0.join("gbk.txt")).unwrap();
+    assert_eq!(&*gbk.text, "政府工作报告\n");
+    assert!(gbk.uri.starts_with("file:///"), "{}", gbk.uri);
+    assert!(ws.is_included(&tmp.0.join("x/y.txt")));
+    assert!(!ws.is_included(&tmp.0.join("drafts/y.txt")));
+    assert!(!ws.is_included(Path::new("/elsewhere/y.txt")));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_a_problem_not_a_hang() {
+    let tmp = Tmp::new("loop");
+    tmp.write("d/a.txt", "甲\n".as_bytes());
+    std::os::unix::fs::symlink(&tmp.0, tmp.0.join("d/loop")).unwrap();
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    let summary = ws.scan(1, &mut |_, _| {});
+    assert_eq!(names(&ws, &tmp), vec!["d/a.txt"]);
+    assert!(
+        summary.problems.iter().any(|p| p.kind == ProblemKind::Walk),
+        "{:?}",
+        summary.problems
+    );
+}
+
+#[test]
+fn refresh_tracks_create_change_delete_and_notifies() {
+    let tmp = Tmp::new("refresh");
+    let a = tmp.write("a.txt", "甲\n".as_bytes());
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    let seen: Arc<Mutex<Vec<(String, ChangeKind)>>> = Arc::default();
+    {
+        let seen = seen.clone();
+        ws.subscribe(move |changes| {
+            for c in changes {
+                let name = c.path.file_name().unwrap().to_string_lossy().to_string();
+                seen.lock().unwrap().push((name, c.kind));
+            }
+        });
+    }
+    ws.scan(1, &mut |_, _| {});
+    let g0 = ws.generation();
+    let b = tmp.write("b.txt", "乙\n".as_bytes());
+    assert_eq!(ws.refresh(&b).0.map(|c| c.kind), Some(ChangeKind::Added));
+    // Same content again: no change.
+    assert_eq!(ws.refresh(&b).0, None);
+    fs::write(&a, "甲改\n").unwrap();
+    assert_eq!(ws.refresh(&a).0.map(|c| c.kind), Some(ChangeKind::Changed));
+    assert_eq!(&*ws.get(&a).unwrap().text, "甲改\n");
+    fs::remove_file(&b).unwrap();
+    let (change, problem) = ws.refresh(&b);
+    assert_eq!(change.map(|c| c.kind), Some(ChangeKind::Removed));
+    assert!(problem.is_none(), "a deletion is not a problem");
+    // A file outside the globs is never indexed.
+    let md = tmp.write("c.md", b"x");
+    assert_eq!(ws.refresh(&md).0, None);
+    assert!(ws.generation() > g0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            ("a.txt".to_string(), ChangeKind::Added),
+            ("b.txt".to_string(), ChangeKind::Added),
+            ("a.txt".to_string(), ChangeKind::Changed),
+            ("b.txt".to_string(), ChangeKind::Removed),
+        ]
+    );
+}
+
+#[test]
+fn open_documents_shadow_their_files() {
+    let tmp = Tmp::new("open");
+    let a = tmp.write("a.txt", "磁盘\n".as_bytes());
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    ws.scan(1, &mut |_, _| {});
+    let disk = ws.get(&a).unwrap();
+    assert!(!disk.open);
+    let c = ws.open(&a, "file:///client/a.txt", Arc::from("编辑中\n"));
+    assert_eq!(c.map(|c| c.kind), Some(ChangeKind::Changed));
+    let open = ws.get(&a).unwrap();
+    assert!(open.open);
+    assert_eq!(&*open.text, "编辑中\n");
+    assert_eq!(&*open.uri, "file:///client/a.txt");
+    // The file changes on disk while open: the open text still wins.
+    fs::write(&a, "磁盘新\n").unwrap();
+    assert_eq!(ws.refresh(&a).0, None);
+    assert_eq!(&*ws.get(&a).unwrap().text, "编辑中\n");
+    // Closing brings the disk version back.
+    assert_eq!(ws.close(&a).map(|c| c.kind), Some(ChangeKind::Changed));
+    assert_eq!(&*ws.get(&a).unwrap().text, "磁盘新\n");
+    // A document without a file is added on open and removed on close.
+    let scratch = tmp.0.join("scratch.txt");
+    assert_eq!(
+        ws.open(&scratch, "file:///s", Arc::from("x"))
+            .map(|c| c.kind),
+        Some(ChangeKind::Added)
+    );
+    assert_eq!(
+        ws.close(&scratch).map(|c| c.kind),
+        Some(ChangeKind::Removed)
+    );
+    assert!(ws.get(&scratch).is_none());
+}
+
+#[test]
+fn files_vanishing_during_a_scan_are_dropped_and_reported() {
+    let tmp = Tmp::new("vanish");
+    let paths: Vec<PathBuf> = (0..50)
+        .map(|i| tmp.write(&format!("f{i:03}.txt"), "甲\n".as_bytes()))
+        .collect();
+    for p in paths.iter().step_by(2) {
+        fs::remove_file(p).unwrap();
+    }
+    let (texts, problems) = scan::read_all(&paths, 1 << 20, 2, &mut |_, _| {});
+    assert_eq!(texts.len(), 25);
+    assert_eq!(problems.len(), 25);
+    assert!(problems.iter().all(|p| p.kind == ProblemKind::Vanished));
+}
+
+#[test]
+fn a_rescan_removes_deleted_files() {
+    let tmp = Tmp::new("rescan");
+    let a = tmp.write("a.txt", "甲\n".as_bytes());
+    tmp.write("b.txt", "乙\n".as_bytes());
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    ws.scan(1, &mut |_, _| {});
+    fs::remove_file(&a).unwrap();
+    ws.scan(1, &mut |_, _| {});
+    assert_eq!(names(&ws, &tmp), vec!["b.txt"]);
+}
+
+#[test]
+fn invalid_globs_are_warnings() {
+    let ws = Workspace::new();
+    let w = ws.configure(
+        vec![],
+        WorkspaceSettings {
+            include: vec!["**/*.txt".into(), "a[".into()],
+            ..WorkspaceSettings::default()
+        },
+    );
+    assert_eq!(w.len(), 1, "{w:?}");
+}
+
+#[test]
+fn derived_cache_recomputes_only_on_content_change() {
+    let tmp = Tmp::new("cache");
+    let a = tmp.write("a.txt", "甲\n".as_bytes());
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    ws.scan(1, &mut |_, _| {});
+    let cache: DerivedCache<usize> = DerivedCache::new();
+    let runs = AtomicUsize::new(0);
+    let len = |f: &FileVersion| {
+        runs.fetch_add(1, Ordering::SeqCst);
+        f.text.chars().count()
+    };
+    assert_eq!(*cache.get_or_compute(&ws.get(&a).unwrap(), len), 2);
+    assert_eq!(*cache.get_or_compute(&ws.get(&a).unwrap(), len), 2);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    ws.open(&a, "file:///a", Arc::from("甲乙丙\n"));
+    assert!(cache.get(&ws.get(&a).unwrap()).is_none());
+    assert_eq!(*cache.get_or_compute(&ws.get(&a).unwrap(), len), 4);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    cache.remove(&a);
+    assert!(cache.is_empty());
+}
+
+#[test]
+fn uris_round_trip_through_paths() {
+    let p = Path::new("/tmp/报告 2023.txt");
+    let uri = file_uri(p);
+    assert_eq!(uri, "file:///tmp/%E6%8A%A5%E5%91%8A%202023.txt");
+    assert_eq!(uri_path(&uri).as_deref(), Some(p));
+    assert_eq!(uri_path("untitled:Untitled-1"), None);
+    assert_ne!(content_hash("甲"), content_hash("乙"));
+    assert_eq!(content_hash("甲乙丙丁戊"), content_hash("甲乙丙丁戊"));
+}
