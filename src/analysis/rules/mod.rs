@@ -13,6 +13,8 @@ use super::Analysis;
 pub mod announced_count;
 pub mod broken_line;
 pub mod cjk_digit_spacing;
+pub mod conflicting_figure;
+pub mod enumeration_mismatch;
 pub mod heading_numbering;
 pub mod heading_style;
 pub mod page_debris;
@@ -40,6 +42,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &heading_numbering::HeadingNumbering,
         &heading_style::HeadingStyle,
         &announced_count::AnnouncedCount,
+        &conflicting_figure::ConflictingFigure,
+        &enumeration_mismatch::EnumerationMismatch,
         &broken_line::BrokenLine,
         &page_debris::PageDebris,
         &punctuation_width::PunctuationWidth,
