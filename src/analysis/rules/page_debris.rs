@@ -55,9 +55,24 @@ impl Rule for PageDebris {
                 *counts.entry(t).or_default() += 1;
             }
         }
+        // Escapes and zero-width characters are rare: one pass over the bytes decides whether
+        // lines need scanning for them at all.
+        let bytes = text.as_bytes();
+        let any_inline = memchr::memmem::find(bytes, b"<U+").is_some()
+            || memchr::memmem::find(bytes, b"<u+").is_some()
+            || memchr::memchr2_iter(0xE2, 0xEF, bytes).any(|i| {
+                matches!(
+                    (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)),
+                    (Some(0xE2), Some(0x80), Some(0x8B..=0x8D))
+                        | (Some(0xE2), Some(0x81), Some(0xA0))
+                        | (Some(0xEF), Some(0xBB), Some(0xBF))
+                ) && i > 0
+            });
         for (i, line) in lines.iter().enumerate() {
             if line.is_blank() {
-                inline_debris(text, line.content(), out);
+                if any_inline {
+                    inline_debris(text, line.content(), out);
+                }
                 continue;
             }
             let t = &text[line.trimmed()];
@@ -85,7 +100,9 @@ impl Rule for PageDebris {
                 out.push(f);
                 continue;
             }
-            inline_debris(text, line.content(), out);
+            if any_inline {
+                inline_debris(text, line.content(), out);
+            }
         }
     }
 }

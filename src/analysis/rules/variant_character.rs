@@ -204,12 +204,24 @@ const TABLE: &[(char, char)] = &[
 ];
 
 fn simplified(c: char) -> Option<char> {
-    static SORTED: OnceLock<Vec<(char, char)>> = OnceLock::new();
-    let sorted = SORTED.get_or_init(|| {
+    // A bitmap of the BMP answers "not in the table" for almost every character at once.
+    static SORTED: OnceLock<(Vec<(char, char)>, Vec<u64>)> = OnceLock::new();
+    let (sorted, bits) = SORTED.get_or_init(|| {
         let mut v = TABLE.to_vec();
         v.sort_unstable();
-        v
+        let mut bits = vec![0u64; 1024];
+        for (t, _) in &v {
+            let n = *t as usize;
+            if n < 65536 {
+                bits[n / 64] |= 1 << (n % 64);
+            }
+        }
+        (v, bits)
     });
+    let n = c as usize;
+    if n < 65536 && bits[n / 64] & (1 << (n % 64)) == 0 {
+        return None;
+    }
     sorted
         .binary_search_by_key(&c, |(t, _)| *t)
         .ok()
@@ -232,7 +244,8 @@ impl Rule for VariantCharacter {
         let mut cjk = 0usize;
         let mut hits: Vec<(usize, char, char)> = Vec::new();
         for (k, c) in text.char_indices() {
-            if !is_cjk(c) {
+            // CJK ideographs of the BMP are three bytes, U+4E00.. starting with E4–E9.
+            if (c as u32) < 0x3400 || !is_cjk(c) {
                 continue;
             }
             cjk += 1;
