@@ -205,7 +205,8 @@ const TABLE: &[(char, char)] = &[
 
 fn simplified(c: char) -> Option<char> {
     // A bitmap of the BMP answers "not in the table" for almost every character at once.
-    static SORTED: OnceLock<(Vec<(char, char)>, Vec<u64>)> = OnceLock::new();
+    type Lookup = (Vec<(char, char)>, Vec<u64>);
+    static SORTED: OnceLock<Lookup> = OnceLock::new();
     let (sorted, bits) = SORTED.get_or_init(|| {
         let mut v = TABLE.to_vec();
         v.sort_unstable();
