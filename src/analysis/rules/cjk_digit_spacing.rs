@@ -84,7 +84,12 @@ impl Rule for CjkDigitSpacing {
         let text = analysis.text;
         for line in &analysis.lines {
             let s = &text[line.trimmed()];
-            if !s.contains(is_space) || is_debris_line(s) {
+            // Table rows flattened to text (`- 5 基本医疗 …`, `| 3 | …`) keep their cell spaces.
+            if !s.contains(is_space)
+                || is_debris_line(s)
+                || s.starts_with("- ")
+                || s.starts_with('|')
+            {
                 continue;
             }
             for (k, c) in s.char_indices() {
@@ -200,7 +205,7 @@ mod tests {
 
     #[test]
     fn layout_and_latin_tokens_are_left_alone() {
-        let text = "表1\u{3000}主要指标\n指标  2015年  2020年\n细颗粒物 PM2.5 浓度下降，新建 5G 基站，G20 峰会。\n北京市代市长 殷勇\n第 3 页\nWe met in 2023 in Beijing.\n";
+        let text = "表1\u{3000}主要指标\n指标  2015年  2020年\n- 5 基本医疗 优化服务\n细颗粒物 PM2.5 浓度下降，新建 5G 基站，G20 峰会。\n北京市代市长 殷勇\n第 3 页\nWe met in 2023 in Beijing.\n";
         assert!(check(text).is_empty(), "{:?}", check(text));
     }
 }

@@ -259,8 +259,8 @@ fn scan_line(text: &str, range: Range<usize>, prefixes: &HashSet<usize>, out: &m
                 if digit(prev) && digit(next) {
                     continue; // 1,000  10:30  1:2
                 }
-                if c == ':' && s[k + 1..].starts_with("//") {
-                    continue; // http://
+                if c == ':' && (s[k + 1..].starts_with("//") || prev == Some(']')) {
+                    continue; // http://, a Markdown footnote `[^12]:`
                 }
                 // A space after the mark is Western spacing and goes with it.
                 let spaced =
@@ -388,7 +388,7 @@ mod tests {
     #[test]
     fn numbers_times_urls_latin_and_headings_are_left_alone() {
         let text = format!(
-            "{FULL}投资1,000亿元，时间为10:30，网址http://www.beijing.gov.cn，PM2.5浓度下降。\n实施国六(B)标准，建设(5G)网络，Hello, world.\n(一)总体要求\n（二）主要任务\n"
+            "{FULL}投资1,000亿元，时间为10:30，网址http://www.beijing.gov.cn，PM2.5浓度下降。\n实施国六(B)标准，建设(5G)网络，Hello, world.\n[^12]: “两翼”：河北省提出。\n(一)总体要求\n（二）主要任务\n"
         );
         assert!(check(&text).is_empty(), "{:?}", check(&text));
         assert!(check("Only English here, nothing else: fine!").is_empty());
