@@ -10,9 +10,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
+use crate::analysis::duplicates::{self, parse_fingerprint, DupSettings};
 use crate::analysis::finding::{Language, Severity};
-use crate::analysis::rules::{find_rule, registry, RuleSettings};
+
+use crate::analysis::rules::{all_metas, find_meta, RuleSettings};
 use crate::analysis::targets::Synonyms;
+use crate::workspace::{WorkspaceSettings, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE};
 
 pub const CONFIG_FILE_NAME: &str = "report-lsp.toml";
 pub const SETTINGS_SECTION: &str = "reportLsp";
@@ -28,6 +31,8 @@ pub struct Config {
     /// `targets.synonyms`: canonical indicator name → names that mean the same indicator,
     /// added to the built-in table (see `analysis::targets::Synonyms`).
     pub target_synonyms: BTreeMap<String, Vec<String>>,
+    pub duplicates: DupSettings,
+    pub workspace: WorkspaceSettings,
 }
 
 impl Default for Config {
@@ -37,6 +42,8 @@ impl Default for Config {
             diagnostics_delay_ms: DEFAULT_DELAY_MS,
             rules: RuleSettings::default(),
             target_synonyms: BTreeMap::new(),
+            duplicates: DupSettings::default(),
+            workspace: WorkspaceSettings::default(),
         }
     }
 }
@@ -48,6 +55,14 @@ pub struct ConfigPatch {
     pub diagnostics_delay_ms: Option<u64>,
     pub rules: BTreeMap<String, Option<Severity>>,
     pub target_synonyms: BTreeMap<String, Vec<String>>,
+    pub dup_min_chars: Option<usize>,
+    pub dup_threshold_permille: Option<u16>,
+    pub dup_boilerplate_permille: Option<u16>,
+    /// Added to the ignore lists of earlier layers.
+    pub dup_ignore: Vec<u64>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub max_file_size: Option<u64>,
 }
 
 impl Config {
@@ -60,6 +75,27 @@ impl Config {
         }
         for (code, sev) in &patch.rules {
             self.rules.overrides.insert(code.clone(), *sev);
+        }
+        if let Some(v) = patch.dup_min_chars {
+            self.duplicates.min_chars = v;
+        }
+        if let Some(v) = patch.dup_threshold_permille {
+            self.duplicates.threshold_permille = v;
+        }
+        if let Some(v) = patch.dup_boilerplate_permille {
+            self.duplicates.boilerplate_permille = v;
+        }
+        self.duplicates
+            .ignore
+            .extend(patch.dup_ignore.iter().copied());
+        if let Some(v) = &patch.include {
+            self.workspace.include = v.clone();
+        }
+        if let Some(v) = &patch.exclude {
+            self.workspace.exclude = v.clone();
+        }
+        if let Some(v) = patch.max_file_size {
+            self.workspace.max_file_size = v;
         }
         for (canonical, names) in &patch.target_synonyms {
             self.target_synonyms
@@ -116,9 +152,62 @@ pub fn parse_settings(value: &Value) -> (ConfigPatch, Vec<String>) {
                     "diagnostics.delayMs: expected a non-negative integer, got {v}"
                 )),
             },
+            "duplicates.minChars" => match v.as_u64() {
+                Some(n) if n >= 1 => patch.dup_min_chars = Some(n.min(100_000) as usize),
+                _ => warnings.push(format!(
+                    "duplicates.minChars: expected a positive integer, got {v}"
+                )),
+            },
+            "duplicates.threshold" => match v.as_f64() {
+                Some(t) if (0.5..=1.0).contains(&t) => {
+                    patch.dup_threshold_permille = Some((t * 1000.0).round() as u16)
+                }
+                _ => warnings.push(format!(
+                    "duplicates.threshold: expected a number from 0.5 to 1, got {v}"
+                )),
+            },
+            "duplicates.boilerplateRatio" => match v.as_f64() {
+                Some(t) if (0.0..=1.0).contains(&t) => {
+                    patch.dup_boilerplate_permille = Some((t * 1000.0).round() as u16)
+                }
+                _ => warnings.push(format!(
+                    "duplicates.boilerplateRatio: expected a number from 0 to 1, got {v}"
+                )),
+            },
+            "duplicates.ignore" => match v.as_array() {
+                Some(items) => {
+                    for item in items {
+                        match item.as_str().and_then(parse_fingerprint) {
+                            Some(fp) => patch.dup_ignore.push(fp),
+                            None => warnings.push(format!(
+                                "duplicates.ignore: expected 16 hex digits, got {item}"
+                            )),
+                        }
+                    }
+                }
+                None => warnings.push(format!(
+                    "duplicates.ignore: expected a list of fingerprints, got {v}"
+                )),
+            },
+            "workspace.include" | "workspace.exclude" => match string_list(v) {
+                Some(list) => {
+                    if key == "workspace.include" {
+                        patch.include = Some(list);
+                    } else {
+                        patch.exclude = Some(list);
+                    }
+                }
+                None => warnings.push(format!("{key}: expected a list of globs, got {v}")),
+            },
+            "workspace.maxFileSize" => match v.as_u64() {
+                Some(n) if n > 0 => patch.max_file_size = Some(n),
+                _ => warnings.push(format!(
+                    "workspace.maxFileSize: expected a positive number of bytes, got {v}"
+                )),
+            },
             k if k.starts_with("rules.") => {
                 let code = &k["rules.".len()..];
-                if find_rule(code).is_none() {
+                if find_meta(code).is_none() {
                     warnings.push(format!("rules.{code}: unknown rule"));
                     continue;
                 }
@@ -159,6 +248,17 @@ pub fn parse_settings(value: &Value) -> (ConfigPatch, Vec<String>) {
         }
     }
     (patch, warnings)
+}
+
+fn string_list(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::String(s) => Some(vec![s.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => None,
+    }
 }
 
 /// `"off"`/`false` → `None`; a severity name → that severity; `{ "severity": … }` too.
@@ -222,6 +322,36 @@ pub fn read_config_file(path: &Path) -> Option<(ConfigPatch, Vec<String>)> {
     })
 }
 
+/// Adds a passage fingerprint to `duplicates.ignore` in the settings file at `path` (created if
+/// missing), keeping the rest of the file as it is.
+pub fn add_ignored_fingerprint(path: &Path, fingerprint: &str) -> Result<(), String> {
+    if parse_fingerprint(fingerprint).is_none() {
+        return Err(format!("not a passage fingerprint: {fingerprint:?}"));
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let table = doc
+        .entry("duplicates")
+        .or_insert_with(toml_edit::table)
+        .as_table_like_mut()
+        .ok_or_else(|| format!("{}: `duplicates` is not a table", path.display()))?;
+    let list = table
+        .entry("ignore")
+        .or_insert(toml_edit::value(toml_edit::Array::new()))
+        .as_array_mut()
+        .ok_or_else(|| format!("{}: `duplicates.ignore` is not a list", path.display()))?;
+    if !list.iter().any(|v| v.as_str() == Some(fingerprint)) {
+        list.push(fingerprint);
+    }
+    std::fs::write(path, doc.to_string()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// The nearest `report-lsp.toml` in `start` or one of its ancestors.
 pub fn find_config_file(start: &Path) -> Option<PathBuf> {
     start
@@ -234,8 +364,7 @@ pub fn find_config_file(start: &Path) -> Option<PathBuf> {
 /// editor integration is generated from it and a test keeps docs/configuration.md in sync.
 pub fn settings_schema() -> Value {
     let mut rules = Map::new();
-    for r in registry() {
-        let m = r.meta();
+    for m in all_metas() {
         rules.insert(
             m.code.to_string(),
             json!({
@@ -265,6 +394,50 @@ pub fn settings_schema() -> Value {
             "default": {},
             "additionalProperties": { "type": "array", "items": { "type": "string" } },
             "description": "Indicator synonyms for targets: canonical name -> names meaning the same indicator (added to the built-in table), e.g. {\"地区生产总值\": [\"经济总量\"]}."
+        },
+        "reportLsp.duplicates.minChars": {
+            "type": "integer",
+            "minimum": 1,
+            "default": duplicates::DEFAULT_MIN_CHARS,
+            "description": "Passages shorter than this many characters (after normalisation) are never flagged as duplicates, so salutations and short headings that legitimately repeat stay quiet."
+        },
+        "reportLsp.duplicates.threshold": {
+            "type": "number",
+            "minimum": 0.5,
+            "maximum": 1,
+            "default": f64::from(duplicates::DEFAULT_THRESHOLD_PERMILLE) / 1000.0,
+            "description": "Similarity (longest common subsequence over the longer passage) at or above which two passages are near duplicates."
+        },
+        "reportLsp.duplicates.boilerplateRatio": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": f64::from(duplicates::DEFAULT_BOILERPLATE_PERMILLE) / 1000.0,
+            "description": "A passage found in at least this share of the workspace's files (six or more) is boilerplate and not flagged; 0 switches this off."
+        },
+        "reportLsp.duplicates.ignore": {
+            "type": "array",
+            "items": { "type": "string", "pattern": "^[0-9a-f]{16}$" },
+            "default": [],
+            "description": "Fingerprints of passages marked as intended repeats (the quick fix adds them to report-lsp.toml)."
+        },
+        "reportLsp.workspace.include": {
+            "type": "array",
+            "items": { "type": "string" },
+            "default": [DEFAULT_INCLUDE],
+            "description": "Globs (relative to a workspace folder) of the report files indexed for cross-file checks; .gitignore is honoured."
+        },
+        "reportLsp.workspace.exclude": {
+            "type": "array",
+            "items": { "type": "string" },
+            "default": [],
+            "description": "Globs of files left out of the workspace index."
+        },
+        "reportLsp.workspace.maxFileSize": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DEFAULT_MAX_FILE_SIZE,
+            "description": "Files larger than this many bytes are not indexed (a notice is logged)."
         },
         "reportLsp.rules": {
             "type": "object",
@@ -353,8 +526,53 @@ mod tests {
     #[test]
     fn schema_lists_every_rule() {
         let s = settings_schema();
-        for r in registry() {
-            assert!(s["reportLsp.rules"]["properties"][r.meta().code].is_object());
+        for m in all_metas() {
+            assert!(s["reportLsp.rules"]["properties"][m.code].is_object());
         }
+    }
+
+    #[test]
+    fn ignoring_a_passage_edits_the_settings_file_in_place() {
+        let dir = std::env::temp_dir().join(format!("report-lsp-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(CONFIG_FILE_NAME);
+        std::fs::write(&path, "# our settings\nlanguage = \"zh\"\n").unwrap();
+        add_ignored_fingerprint(&path, "00000000000000ff").unwrap();
+        add_ignored_fingerprint(&path, "00000000000000ff").unwrap();
+        add_ignored_fingerprint(&path, "0000000000000001").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# our settings\n"), "{text}");
+        let (p, w) = parse_toml(&text);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(p.dup_ignore, vec![255, 1]);
+        assert!(add_ignored_fingerprint(&path, "zz").is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn duplicate_and_workspace_settings() {
+        let (file, w) = parse_toml(
+            "[duplicates]\nminChars = 30\nthreshold = 0.9\nignore = [\"00000000000000ff\"]\n[workspace]\ninclude = [\"**/*.md\"]\nmaxFileSize = 1000\n[rules]\nduplicate-passage = \"off\"\n",
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let (client, w) = parse_settings(
+            &json!({ "duplicates": { "ignore": ["0000000000000001"], "boilerplateRatio": 0 } }),
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let c = Config::layered([&file, &client]);
+        assert_eq!(c.duplicates.min_chars, 30);
+        assert_eq!(c.duplicates.threshold_permille, 900);
+        assert_eq!(c.duplicates.boilerplate_permille, 0);
+        assert_eq!(
+            c.duplicates.ignore.iter().copied().collect::<Vec<_>>(),
+            vec![1, 255]
+        );
+        assert_eq!(c.workspace.include, vec!["**/*.md".to_string()]);
+        assert_eq!(c.workspace.max_file_size, 1000);
+        assert_eq!(c.rules.overrides.get("duplicate-passage"), Some(&None));
+        let (_, w) = parse_settings(
+            &json!({ "duplicates": { "threshold": 2, "ignore": ["xyz"], "minChars": 0 }, "workspace": { "include": 3 } }),
+        );
+        assert_eq!(w.len(), 4, "{w:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! The pure analysis core: `&str` in, plain data with byte ranges out. No LSP types, no I/O, no
 //! async; every function is total (best-effort output, never a panic on any input).
 
+pub mod duplicates;
 pub mod finding;
 pub mod fix;
 pub mod heading;

@@ -42,6 +42,8 @@ pub enum Command {
     Outline(OutlineArgs),
     /// Print every quantitative target, result and plan figure of report files.
     Targets(TargetsArgs),
+    /// List duplicate passages (exact and near) across the report files of folders or files.
+    Duplicates(DuplicatesArgs),
     /// Print the settings schema (VS Code `contributes.configuration.properties` shape).
     SettingsSchema,
 }
@@ -56,7 +58,9 @@ pub struct CheckArgs {
     pub fail_on: FailOn,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030).
+    /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030) or folders (their
+    /// files matching workspace.include/exclude, .gitignore honoured). Duplicate passages are
+    /// found within and across all of them.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -76,6 +80,18 @@ pub struct FixArgs {
     /// same encoding.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DuplicatesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Folders (or files) to compare.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -176,16 +192,76 @@ pub fn read_inputs(files: &[PathBuf]) -> Vec<InputFile> {
         .collect()
 }
 
+/// Files and folders to the files to read: a folder contributes its report files (the
+/// `workspace.*` settings of the nearest report-lsp.toml, .gitignore honoured; problems such as
+/// oversized or vanished files are printed to stderr). A folder without any report file is an
+/// unreadable input. Each file is read once.
+pub fn expand_inputs(paths: &[PathBuf], common: &CommonArgs) -> Vec<InputFile> {
+    let mut warned = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut empty: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            files.push(p.clone());
+            continue;
+        }
+        let config = config_for(p, common, &mut warned);
+        let (filter, warnings) = crate::workspace::Filter::new(&config.workspace);
+        for w in warnings {
+            eprintln!("report-lsp: {w}");
+        }
+        let (mut listed, problems) = crate::workspace::list(std::slice::from_ref(p), &filter);
+        for problem in problems {
+            eprintln!("report-lsp: {problem}");
+        }
+        listed.sort();
+        let mut any = false;
+        for f in listed {
+            match std::fs::metadata(&f) {
+                Ok(m) if m.len() > filter.max_file_size() => eprintln!(
+                    "report-lsp: {}: not checked: {} bytes is more than workspace.maxFileSize ({})",
+                    f.display(),
+                    m.len(),
+                    filter.max_file_size()
+                ),
+                _ => {
+                    any = true;
+                    files.push(f);
+                }
+            }
+        }
+        if !any {
+            empty.push(p.clone());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    let mut inputs = read_inputs(&files);
+    for dir in empty {
+        inputs.push(InputFile {
+            result: Err(decode::ReadError::Io(std::io::Error::other(format!(
+                "no report files in folder {}",
+                dir.display()
+            )))),
+            path: dir,
+        });
+    }
+    inputs
+}
+
 /// Settings for `path`: defaults, then the settings file, then command-line flags. Warnings go
 /// to stderr once per settings file.
 pub fn config_for(path: &Path, common: &CommonArgs, warned: &mut Vec<PathBuf>) -> Config {
     let file = match &common.config {
         Some(p) => Some(p.clone()),
         None => {
-            let dir = path
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.parent().map(Path::to_path_buf));
+            let dir = path.canonicalize().ok().and_then(|p| {
+                if p.is_dir() {
+                    Some(p)
+                } else {
+                    p.parent().map(Path::to_path_buf)
+                }
+            });
             dir.and_then(|d| config::find_config_file(&d))
         }
     };
@@ -225,6 +301,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Outline(args)) => output::outline(&args),
         Some(Command::Fix(args)) => fix::fix(&args),
         Some(Command::Targets(args)) => targets::targets(&args),
+        Some(Command::Duplicates(args)) => output::duplicates(&args),
         Some(Command::SettingsSchema) => {
             let schema = config::settings_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -8,10 +8,14 @@ use std::process::ExitCode;
 use ropey::Rope;
 use serde_json::{json, Value};
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::{
-    config_for, read_inputs, CheckArgs, CheckFormat, InputFile, OutlineArgs, OutlineFormat,
-    EXIT_FINDINGS, EXIT_TROUBLE,
+    config_for, expand_inputs, read_inputs, CheckArgs, CheckFormat, DuplicatesArgs, InputFile,
+    OutlineArgs, OutlineFormat, EXIT_FINDINGS, EXIT_TROUBLE,
 };
+use crate::analysis::duplicates::{self, DupSettings, Index};
 use crate::analysis::finding::{Finding, Language, Severity};
 use crate::analysis::outline::{Outline, SectionKind};
 use crate::analysis::rules::{self, registry};
@@ -38,14 +42,21 @@ fn merge(mut a: Value, b: Value) -> Value {
     a
 }
 
-fn finding_json(f: &Finding, rope: &Rope, path: &str, lang: Language) -> Value {
+/// Ropes of the checked files by path, for positions of related locations in other files.
+type Ropes = HashMap<String, Rope>;
+
+fn finding_json(f: &Finding, rope: &Rope, path: &str, lang: Language, ropes: &Ropes) -> Value {
     let related: Vec<Value> = f
         .related
         .iter()
         .map(|r| {
+            let (rp, rr) = match &r.file {
+                Some(other) => (other.clone(), ropes.get(other).unwrap_or(rope)),
+                None => (path.to_string(), rope),
+            };
             merge(
-                json!({ "path": r.file.clone().unwrap_or_else(|| path.to_string()), "message": r.message.get(lang) }),
-                span_json(rope, &r.range),
+                json!({ "path": rp, "message": r.message.get(lang) }),
+                span_json(rr, &r.range),
             )
         })
         .collect();
@@ -90,9 +101,33 @@ fn readable<'a>(
     }
 }
 
+/// The duplicate index over every readable input, keyed by the path as printed.
+fn duplicate_index(inputs: &[InputFile], settings: &DupSettings) -> (Index, Ropes) {
+    let docs: Vec<(Arc<str>, Arc<str>)> = inputs
+        .iter()
+        .filter_map(|i| {
+            let d = i.result.as_ref().ok()?;
+            Some((
+                Arc::from(i.path.display().to_string().as_str()),
+                Arc::from(d.text.as_str()),
+            ))
+        })
+        .collect();
+    let ropes = docs
+        .iter()
+        .map(|(k, t)| (k.to_string(), Rope::from_str(t)))
+        .collect();
+    (Index::bulk(docs, settings.boilerplate_ratio(), 2), ropes)
+}
+
 pub fn check(args: &CheckArgs) -> ExitCode {
-    let inputs = read_inputs(&args.files);
+    let inputs = expand_inputs(&args.files, &args.common);
     let mut warned: Vec<PathBuf> = Vec::new();
+    let first_config = inputs
+        .first()
+        .map(|i| config_for(&i.path, &args.common, &mut warned))
+        .unwrap_or_default();
+    let (index, ropes) = duplicate_index(&inputs, &first_config.duplicates);
     let mut out = io::stdout().lock();
     let mut worst: Option<Severity> = None;
     let mut unreadable = 0usize;
@@ -106,14 +141,25 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         };
         let config = config_for(&input.path, &args.common, &mut warned);
         let analysis = Analysis::new(&decoded.text);
-        let output = rules::run(&analysis, &config.rules, registry());
+        let mut output = rules::run(&analysis, &config.rules, registry());
         for failure in &output.failures {
             eprintln!(
                 "report-lsp: {path}: rule {} failed: {}",
                 failure.code, failure.message
             );
         }
-        let rope = Rope::from_str(&decoded.text);
+        output.findings.extend(
+            duplicates::document_findings(&index, &path, &config.duplicates, &config.rules)
+                .into_iter()
+                .map(|d| d.finding),
+        );
+        output.findings.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+        });
+        let rope = ropes
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| Rope::from_str(&decoded.text));
         let lang = config.language;
         for f in &output.findings {
             counts[f.severity as usize] += 1;
@@ -131,7 +177,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                         f.message.get(lang)
                     );
                     for r in &f.related {
-                        let (rl, rc) = to_cli(&rope, r.range.start);
+                        let rr = r.file.as_ref().and_then(|k| ropes.get(k)).unwrap_or(&rope);
+                        let (rl, rc) = to_cli(rr, r.range.start);
                         let rp = r.file.clone().unwrap_or_else(|| path.clone());
                         let _ = writeln!(out, "    {rp}:{rl}:{rc}: note: {}", r.message.get(lang));
                     }
@@ -141,7 +188,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                 files_json.push(json!({
                     "path": path,
                     "encoding": decoded.encoding.label(),
-                    "findings": output.findings.iter().map(|f| finding_json(f, &rope, &path, lang)).collect::<Vec<_>>(),
+                    "findings": output.findings.iter().map(|f| finding_json(f, &rope, &path, lang, &ropes)).collect::<Vec<_>>(),
                 }));
             }
         }
@@ -272,6 +319,115 @@ pub fn outline(args: &OutlineArgs) -> ExitCode {
     }
     let _ = out.flush();
     if unreadable > 0 {
+        ExitCode::from(EXIT_TROUBLE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A short excerpt of a passage for listings.
+fn excerpt(text: &str, max_chars: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let mut out: String = one_line.chars().take(max_chars).collect();
+    if one_line.chars().count() > max_chars {
+        out.push('…');
+    }
+    out
+}
+
+/// `duplicates`: clusters of duplicate passages across the given folders and files.
+pub fn duplicates(args: &DuplicatesArgs) -> ExitCode {
+    let inputs = expand_inputs(&args.paths, &args.common);
+    let mut warned: Vec<PathBuf> = Vec::new();
+    let config = args
+        .paths
+        .first()
+        .map(|p| config_for(p, &args.common, &mut warned))
+        .unwrap_or_default();
+    let mut unreadable = 0;
+    for i in &inputs {
+        if let Err(e) = &i.result {
+            unreadable += 1;
+            eprintln!("report-lsp: {}: cannot read: {e}", i.path.display());
+        }
+    }
+    let (index, ropes) = duplicate_index(&inputs, &config.duplicates);
+    let clusters = duplicates::clusters(&index, &config.duplicates);
+    let lang = config.language;
+    let mut out = io::stdout().lock();
+    let mut clusters_json = Vec::new();
+    for (n, c) in clusters.iter().enumerate() {
+        let mut members = Vec::new();
+        for m in &c.members {
+            let Some(file) = index.file(m.file) else {
+                continue;
+            };
+            let (first, last) = (index.para(m.first), index.para(m.last));
+            let range = first.start as usize..last.end as usize;
+            let text = file.text.get(range.clone()).unwrap_or("");
+            let path = file.key.to_string();
+            let Some(rope) = ropes.get(&path) else {
+                continue;
+            };
+            members.push(merge(
+                json!({
+                    "path": path,
+                    "paragraphs": m.paragraphs,
+                    "text": excerpt(text, 80),
+                }),
+                span_json(rope, &range),
+            ));
+        }
+        let pct = (c.similarity * 100.0).floor();
+        match args.format {
+            CheckFormat::Human => {
+                let head = match lang {
+                    Language::Zh => format!("#{} 相似度{pct}%，{}处", n + 1, members.len()),
+                    Language::En => format!("#{} {pct}% similar, {} places", n + 1, members.len()),
+                };
+                let _ = writeln!(out, "{head}");
+                for m in &members {
+                    let _ = writeln!(
+                        out,
+                        "    {}:{}-{}: {}",
+                        m["path"].as_str().unwrap_or(""),
+                        m["line"],
+                        m["endLine"],
+                        m["text"].as_str().unwrap_or("")
+                    );
+                }
+            }
+            CheckFormat::Json => clusters_json.push(json!({
+                "similarity": (c.similarity * 1000.0).round() / 1000.0,
+                "paragraphs": c.members.iter().map(|m| m.paragraphs).max().unwrap_or(1),
+                "members": members,
+            })),
+        }
+    }
+    let files = inputs.len() - unreadable;
+    match args.format {
+        CheckFormat::Json => {
+            let doc = json!({
+                "version": SCHEMA_VERSION,
+                "clusters": clusters_json,
+                "summary": { "files": files, "unreadable": unreadable, "clusters": clusters.len() },
+            });
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
+        CheckFormat::Human => eprintln!(
+            "report-lsp: {files} file(s), {} duplicate cluster(s)",
+            clusters.len()
+        ),
+    }
+    let _ = out.flush();
+    if files == 0 {
         ExitCode::from(EXIT_TROUBLE)
     } else {
         ExitCode::SUCCESS

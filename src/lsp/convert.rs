@@ -58,13 +58,31 @@ pub fn diagnostic(
     enc: Encoding,
     lang: Language,
 ) -> lsp::Diagnostic {
+    diagnostic_resolving(f, uri, rope, enc, lang, &mut |_, _| None)
+}
+
+/// Like [`diagnostic`], with `other(key, range)` locating related information in other files
+/// (left out when it returns `None`).
+pub fn diagnostic_resolving(
+    f: &Finding,
+    uri: &Url,
+    rope: &Rope,
+    enc: Encoding,
+    lang: Language,
+    other: &mut dyn FnMut(&str, &ByteRange<usize>) -> Option<Location>,
+) -> lsp::Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
         .iter()
-        .filter(|r| r.file.is_none())
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), range(rope, &r.range, enc)),
-            message: r.message.get(lang).to_string(),
+        .filter_map(|r| {
+            let location = match &r.file {
+                None => Location::new(uri.clone(), range(rope, &r.range, enc)),
+                Some(key) => other(key, &r.range)?,
+            };
+            Some(DiagnosticRelatedInformation {
+                location,
+                message: r.message.get(lang).to_string(),
+            })
         })
         .collect();
     lsp::Diagnostic {
@@ -82,6 +100,26 @@ pub fn diagnostic(
         tags: None,
         data: None,
     }
+}
+
+/// A location in another document.
+pub fn location(uri: &Url, rope: &Rope, r: &ByteRange<usize>, enc: Encoding) -> Location {
+    Location::new(uri.clone(), range(rope, r, enc))
+}
+
+/// The byte range of the whole lines touched by `r` (line break included): what deleting a
+/// passage removes.
+pub fn whole_lines(rope: &Rope, r: lsp::Range, enc: Encoding) -> ByteRange<usize> {
+    let b = byte_range(rope, r, enc);
+    let first = rope.byte_to_line(b.start.min(rope.len_bytes()));
+    let last = rope.byte_to_line(b.end.min(rope.len_bytes()));
+    let start = rope.line_to_byte(first);
+    let end = if last + 1 < rope.len_lines() {
+        rope.line_to_byte(last + 1)
+    } else {
+        rope.len_bytes()
+    };
+    start..end
 }
 
 pub fn text_edits(edits: &[Edit], rope: &Rope, enc: Encoding) -> Vec<TextEdit> {

@@ -3,6 +3,7 @@
 //! skips unchanged lists and publishes `[]` for closed documents.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -13,6 +14,8 @@ use tower_lsp::Client;
 use super::convert;
 use super::documents::{DocumentStore, Snapshot};
 use super::log::Logger;
+use super::workspace::{Locator, WorkspaceEngine};
+use crate::analysis::duplicates::fingerprint_string;
 use crate::analysis::rules::{self, registry};
 use crate::analysis::Analysis;
 use crate::config::Config;
@@ -37,6 +40,11 @@ pub struct DiagnosticsEngine {
     jobs: mpsc::UnboundedSender<Job>,
     /// False until the client's settings have been pulled once (see `settings_ready`).
     ready: Arc<watch::Sender<bool>>,
+    pub engine: Arc<WorkspaceEngine>,
+    client: Client,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): nothing is pushed, and a
+    /// cross-file change asks it to pull again.
+    pull: Arc<AtomicBool>,
 }
 
 /// How long an analysis waits for the first settings pull before using what it has.
@@ -51,13 +59,40 @@ impl DiagnosticsEngine {
         log: Logger,
     ) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(publisher(client, docs.clone(), rx));
+        tokio::spawn(publisher(client.clone(), docs.clone(), rx));
         DiagnosticsEngine {
             docs,
             config,
+            engine: Arc::new(WorkspaceEngine::new(log.clone())),
             log,
             jobs,
             ready: Arc::new(watch::channel(false).0),
+            client,
+            pull: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn set_pull(&self, pull: bool) {
+        self.pull.store(pull, Ordering::SeqCst);
+    }
+
+    pub fn is_pull(&self) -> bool {
+        self.pull.load(Ordering::SeqCst)
+    }
+
+    /// Another file changed in a way that may change the findings of the open documents.
+    pub fn workspace_changed(&self, except: Option<&Url>) {
+        if self.is_pull() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+            return;
+        }
+        for uri in self.docs.uris() {
+            if Some(&uri) != except {
+                self.schedule(uri);
+            }
         }
     }
 
@@ -89,11 +124,19 @@ impl DiagnosticsEngine {
             };
             let config = this.config();
             let log = this.log.clone();
+            let engine = this.engine.clone();
             let version = snapshot.version;
             let computed =
-                tokio::task::spawn_blocking(move || compute(&snapshot, &config, &log)).await;
+                tokio::task::spawn_blocking(move || compute(&snapshot, &config, &log, &engine))
+                    .await;
             match computed {
-                Ok(diagnostics) => {
+                Ok((diagnostics, index_changed)) => {
+                    if index_changed {
+                        this.workspace_changed(Some(&uri));
+                    }
+                    if this.is_pull() {
+                        return;
+                    }
                     let _ = this.jobs.send(Job::Publish {
                         uri,
                         generation,
@@ -125,8 +168,15 @@ impl DiagnosticsEngine {
     }
 }
 
-/// Analyses one snapshot; a panicking rule is logged and skipped.
-pub fn compute(snapshot: &Snapshot, config: &Config, log: &Logger) -> Vec<Diagnostic> {
+/// Analyses one snapshot: the document's rules, then its duplicate passages against the
+/// workspace index (which the snapshot's text updates first). A panicking rule is logged and
+/// skipped. Returns the diagnostics and whether the index changed.
+pub fn compute(
+    snapshot: &Snapshot,
+    config: &Config,
+    log: &Logger,
+    engine: &WorkspaceEngine,
+) -> (Vec<Diagnostic>, bool) {
     let text = snapshot.text();
     let analysis = Analysis::new(&text);
     let output = rules::run(&analysis, &config.rules, registry());
@@ -136,19 +186,47 @@ pub fn compute(snapshot: &Snapshot, config: &Config, log: &Logger) -> Vec<Diagno
             failure.code, snapshot.uri, failure.message
         ));
     }
-    output
+    let (uri, rope, enc, lang) = (
+        &snapshot.uri,
+        &snapshot.rope,
+        snapshot.encoding,
+        config.language,
+    );
+    let mut diagnostics: Vec<Diagnostic> = output
         .findings
         .iter()
-        .map(|f| {
-            convert::diagnostic(
-                f,
-                &snapshot.uri,
-                &snapshot.rope,
-                snapshot.encoding,
-                config.language,
-            )
-        })
-        .collect()
+        .map(|f| convert::diagnostic(f, uri, rope, enc, lang))
+        .collect();
+    let shared: Arc<str> = Arc::from(text.as_str());
+    let dups = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine.findings(uri, shared, &config.duplicates, &config.rules)
+    }));
+    let mut index_changed = false;
+    match dups {
+        Ok(found) => {
+            index_changed = found.index_changed;
+            let mut locator = Locator::new(engine);
+            for d in &found.findings {
+                let mut diag = convert::diagnostic_resolving(
+                    &d.finding,
+                    uri,
+                    rope,
+                    enc,
+                    lang,
+                    &mut |key, r| {
+                        let (u, rp) = locator.get(key)?;
+                        Some(convert::location(u, rp, r, enc))
+                    },
+                );
+                diag.data = Some(serde_json::json!({
+                    "fingerprint": fingerprint_string(d.fingerprint)
+                }));
+                diagnostics.push(diag);
+            }
+        }
+        Err(_) => log.error(format!("duplicate detection panicked on {uri}")),
+    }
+    (diagnostics, index_changed)
 }
 
 async fn publisher(client: Client, docs: Arc<DocumentStore>, mut rx: mpsc::UnboundedReceiver<Job>) {

@@ -4,18 +4,21 @@
 use std::collections::HashMap;
 
 use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Command,
     DocumentChanges, DocumentSymbolResponse, FoldingRange, Hover, HoverContents, MarkupContent,
-    MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, Position, TextDocumentEdit,
-    TextEdit, WorkspaceEdit,
+    MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
+    TextDocumentEdit, TextEdit, WorkspaceEdit,
 };
 
 use super::convert;
 use super::documents::Snapshot;
+use super::server::IGNORE_DUPLICATE_COMMAND;
+use crate::analysis::duplicates::{DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE};
 use crate::analysis::finding::{Edit, Finding, Language, Text};
 use crate::analysis::fix;
 use crate::analysis::outline::SectionKind;
 use crate::analysis::rules::{self, registry};
+use crate::analysis::targets::Kind;
 use crate::analysis::{folding_ranges as core_folds, Analysis};
 use crate::config::Config;
 
@@ -49,11 +52,20 @@ pub fn folding_ranges(snap: &Snapshot) -> Vec<FoldingRange> {
     convert::folding_ranges(&core_folds(&analysis))
 }
 
-/// Hover on a section heading: a short summary of the section.
-pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hover> {
+/// Hover on a figure: the target card (see `targets.rs`); on a section heading: a short summary
+/// of the section.
+pub fn hover(
+    snap: &Snapshot,
+    position: Position,
+    lang: Language,
+    index: &super::targets::TargetsIndex,
+) -> Option<Hover> {
     let text = snap.text();
-    let analysis = Analysis::new(&text);
+    let analysis = Analysis::with_synonyms(&text, index.synonyms());
     let offset = convert::offset(&snap.rope, position, snap.encoding);
+    if let Some(h) = super::targets::hover(snap, &analysis, offset, index, lang) {
+        return Some(h);
+    }
     let o = &analysis.outline;
     let (_, s) = o
         .sections
@@ -92,6 +104,35 @@ pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hove
             Language::Zh => format!(" · {items}个分项"),
             Language::En => format!(" · {items} list items"),
         });
+    }
+    let figures: Vec<_> = analysis
+        .targets()
+        .iter()
+        .filter(|t| s.range.start <= t.range.start && t.range.end <= s.range.end)
+        .collect();
+    if !figures.is_empty() {
+        let count = |k: Kind| figures.iter().filter(|t| t.kind == k).count();
+        let (t, r, p) = (count(Kind::Target), count(Kind::Result), count(Kind::Plan));
+        let mut parts = Vec::new();
+        for (n, zh, en) in [
+            (t, "目标", "targets"),
+            (p, "规划目标", "plan goals"),
+            (r, "完成数", "results"),
+        ] {
+            if n > 0 {
+                parts.push(match lang {
+                    Language::Zh => format!("{n}项{zh}"),
+                    Language::En => format!("{n} {en}"),
+                });
+            }
+        }
+        body.push_str(&format!(
+            " · {}",
+            parts.join(match lang {
+                Language::Zh => "、",
+                Language::En => ", ",
+            })
+        ));
     }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
@@ -177,6 +218,10 @@ pub fn code_actions(
     }
 
     if wants(only, &CodeActionKind::QUICKFIX) {
+        actions.extend(duplicate_actions(snap, params, lang, document_changes));
+    }
+
+    if wants(only, &CodeActionKind::QUICKFIX) {
         // "Fix all problems of this rule in the file", once per rule with a finding in range.
         let mut codes: Vec<&'static str> = Vec::new();
         for f in &output.findings {
@@ -225,6 +270,67 @@ pub fn code_actions(
         }
     }
     actions
+}
+
+/// Quick fixes of the duplicate diagnostics the client sent along: delete the passage (whole
+/// lines), or mark it as intended (its fingerprint, carried in the diagnostic's `data`, goes to
+/// `duplicates.ignore` in report-lsp.toml). The other occurrences are the diagnostic's related
+/// information, which every client can open.
+fn duplicate_actions(
+    snap: &Snapshot,
+    params: &CodeActionParams,
+    lang: Language,
+    document_changes: bool,
+) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for d in &params.context.diagnostics {
+        let is_dup = d.source.as_deref() == Some(convert::SOURCE)
+            && matches!(&d.code, Some(NumberOrString::String(c))
+                if c == DUPLICATE_PASSAGE.code || c == NEAR_DUPLICATE_PASSAGE.code);
+        if !is_dup {
+            continue;
+        }
+        let delete = convert::whole_lines(&snap.rope, d.range, snap.encoding);
+        let edits = convert::text_edits(
+            &[Edit {
+                range: delete,
+                new_text: String::new(),
+            }],
+            &snap.rope,
+            snap.encoding,
+        );
+        let title = Text::new("删除这处重复内容", "Delete this duplicate passage");
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: title.get(lang).to_string(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![d.clone()]),
+            edit: Some(workspace_edit(snap, edits, document_changes)),
+            ..CodeAction::default()
+        }));
+        let fingerprint = d
+            .data
+            .as_ref()
+            .and_then(|v| v.get("fingerprint"))
+            .and_then(|v| v.as_str());
+        if let Some(fp) = fingerprint {
+            let title = Text::new(
+                "标记为有意重复（记入 report-lsp.toml）",
+                "Mark as intended (recorded in report-lsp.toml)",
+            );
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.get(lang).to_string(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                command: Some(Command {
+                    title: title.get(lang).to_string(),
+                    command: IGNORE_DUPLICATE_COMMAND.to_string(),
+                    arguments: Some(vec![serde_json::Value::String(fp.to_string())]),
+                }),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ mod framing;
 mod log;
 mod ordered;
 mod server;
+pub mod targets;
+mod workspace;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};

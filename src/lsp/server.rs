@@ -8,12 +8,17 @@ use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
-use super::diagnostics::DiagnosticsEngine;
+use super::convert;
+use super::diagnostics::{self, DiagnosticsEngine};
 use super::documents::{DocumentStore, Snapshot};
 use super::features;
 use super::log::Logger;
+use super::targets::{self as target_features, TargetsIndex};
+use super::workspace::{ProgressReporter, WorkspaceEngine};
+use crate::analysis::Analysis;
 use crate::config::{self, Config, ConfigPatch, CONFIG_FILE_NAME, SETTINGS_SECTION};
 use crate::position::Encoding;
+use crate::workspace::uri_path;
 
 #[derive(Debug, Clone, Default)]
 struct ClientCaps {
@@ -21,7 +26,13 @@ struct ClientCaps {
     watched_files_dynamic: bool,
     document_changes: bool,
     hierarchical_symbols: bool,
+    work_done_progress: bool,
+    pull_diagnostics: bool,
 }
+
+/// The command behind "mark as intended": adds a passage fingerprint to `duplicates.ignore` in
+/// `report-lsp.toml`.
+pub const IGNORE_DUPLICATE_COMMAND: &str = "report-lsp.ignoreDuplicate";
 
 /// Settings layers, kept apart so that each source can be refreshed on its own.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +51,8 @@ pub struct Backend {
     caps: Mutex<ClientCaps>,
     diagnostics: DiagnosticsEngine,
     log: Logger,
+    /// Targets derived from the workspace index (which the diagnostics engine owns).
+    targets: Arc<TargetsIndex>,
 }
 
 impl Backend {
@@ -47,6 +60,7 @@ impl Backend {
         let config = Arc::new(RwLock::new(Config::default()));
         let diagnostics =
             DiagnosticsEngine::new(client.clone(), docs.clone(), config.clone(), log.clone());
+        let workspace = diagnostics.engine.ws.clone();
         Backend {
             client,
             docs,
@@ -56,7 +70,24 @@ impl Backend {
             caps: Mutex::new(ClientCaps::default()),
             diagnostics,
             log,
+            targets: Arc::new(TargetsIndex::new(workspace)),
         }
+    }
+
+    /// Keeps the targets index in step with the settings and the negotiated encoding.
+    fn configure_targets(&self) {
+        self.targets
+            .configure(self.config().synonyms(), self.docs.encoding());
+    }
+
+    /// Mirrors an open document into the workspace index (it shadows its file on disk).
+    fn sync_open(&self, uri: &Url) {
+        let (Some(path), Some(snap)) = (uri_path(uri.as_str()), self.docs.snapshot(uri)) else {
+            return;
+        };
+        self.engine()
+            .ws
+            .open(&path, uri.as_str(), Arc::from(snap.text()));
     }
 
     fn config(&self) -> Config {
@@ -121,6 +152,80 @@ impl Backend {
         }
     }
 
+    fn engine(&self) -> Arc<WorkspaceEngine> {
+        self.diagnostics.engine.clone()
+    }
+
+    /// Re-runs what depends on the settings: a rescan when the workspace globs changed, a
+    /// boilerplate recount when its ratio did, and every open document's analysis.
+    async fn settings_changed(&self, before: &Config) {
+        let after = self.config();
+        if after.workspace != before.workspace {
+            self.start_scan();
+        } else if after.duplicates.boilerplate_permille != before.duplicates.boilerplate_permille {
+            let engine = self.engine();
+            let ratio = after.duplicates.boilerplate_ratio();
+            let _ = guarded(&self.log, "boilerplate", move || {
+                engine.set_boilerplate_ratio(ratio)
+            })
+            .await;
+        }
+        self.diagnostics.schedule_all();
+    }
+
+    /// Indexes the workspace folders in the background with `$/progress`, then re-analyses
+    /// the open documents. Requests are served meanwhile (against the index as it was).
+    fn start_scan(&self) {
+        let roots = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        if roots.is_empty() {
+            return;
+        }
+        let config = self.config();
+        let engine = self.engine();
+        let client = self.client.clone();
+        let supported = self.caps().work_done_progress;
+        let diagnostics = self.diagnostics.clone();
+        let log = self.log.clone();
+        tokio::spawn(async move {
+            let progress =
+                ProgressReporter::begin(client, supported, "report-lsp: indexing the workspace")
+                    .await;
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let started = std::time::Instant::now();
+            let scan_engine = engine.clone();
+            let job = tokio::task::spawn_blocking(move || {
+                scan_engine.scan(
+                    roots,
+                    config.workspace.clone(),
+                    config.duplicates.boilerplate_ratio(),
+                    &mut |done, total| {
+                        let _ = tx.send((done, total));
+                    },
+                )
+            });
+            while let Some((done, total)) = rx.recv().await {
+                progress.report(done, total).await;
+            }
+            match job.await {
+                Ok((files, bytes)) => {
+                    let (_, postings, paragraphs) = engine.stats();
+                    let message = format!(
+                        "{files} files, {:.1} MB, {paragraphs} paragraphs, {postings} fingerprints in {:.2} s",
+                        bytes as f64 / 1e6,
+                        started.elapsed().as_secs_f64()
+                    );
+                    log.info(format!("workspace index: {message}"));
+                    progress.end(message).await;
+                }
+                Err(e) => {
+                    log.error(format!("workspace indexing failed: {e}"));
+                    progress.end("failed".to_string()).await;
+                }
+            }
+            diagnostics.workspace_changed(None);
+        });
+    }
+
     fn snapshot(&self, uri: &Url, what: &str) -> Option<Snapshot> {
         let snap = self.docs.snapshot(uri);
         if snap.is_none() {
@@ -175,7 +280,16 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.document_symbol.as_ref())
                 .and_then(|d| d.hierarchical_document_symbol_support)
                 .unwrap_or(false),
+            work_done_progress: params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
         };
+        let pull = self.caps().pull_diagnostics;
+        self.diagnostics.set_pull(pull);
 
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -213,6 +327,20 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: target_features::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -223,6 +351,18 @@ impl LanguageServer for Backend {
                         resolve_provider: None,
                     },
                 )),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("report-lsp".to_string()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![IGNORE_DUPLICATE_COMMAND.to_string()],
+                    work_done_progress_options: Default::default(),
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -239,25 +379,37 @@ impl LanguageServer for Backend {
             self.docs.encoding().as_lsp_str()
         ));
         if self.caps().watched_files_dynamic {
-            let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
-                    kind: None,
-                }],
-            };
+            let mut watchers = vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
+                kind: None,
+            }];
+            // Report files, for the workspace index. The globs are the defaults'; files that
+            // the settings leave out are filtered on arrival.
+            watchers.extend(
+                self.config()
+                    .workspace
+                    .include
+                    .iter()
+                    .map(|g| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(g.clone()),
+                        kind: None,
+                    }),
+            );
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
             let registration = Registration {
-                id: "report-lsp-config-watcher".to_string(),
+                id: "report-lsp-watcher".to_string(),
                 method: "workspace/didChangeWatchedFiles".to_string(),
                 register_options: serde_json::to_value(options).ok(),
             };
             if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.log
-                    .warn(format!("could not watch {CONFIG_FILE_NAME}: {e}"));
+                self.log.warn(format!("could not watch files: {e}"));
             }
         }
         self.pull_client_settings().await;
+        self.configure_targets();
         self.diagnostics.settings_ready();
         self.diagnostics.schedule_all();
+        self.start_scan();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -266,10 +418,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         // The text is already in the store (ordered.rs).
+        self.sync_open(&params.text_document.uri);
         self.diagnostics.schedule(params.text_document.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.sync_open(&params.text_document.uri);
         self.diagnostics.schedule(params.text_document.uri);
     }
 
@@ -278,10 +432,17 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.diagnostics.clear(params.text_document.uri);
+        let uri = params.text_document.uri;
+        self.diagnostics.clear(uri.clone());
+        let engine = self.engine();
+        let closed = uri.clone();
+        if let Ok(true) = guarded(&self.log, "didClose", move || engine.close(&closed)).await {
+            self.diagnostics.workspace_changed(Some(&uri));
+        }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let before = self.config();
         if self.caps().configuration_pull {
             self.pull_client_settings().await;
         } else {
@@ -289,18 +450,96 @@ impl LanguageServer for Backend {
             self.update_layers(|l| l.client = patch);
             self.warn_settings("settings", warnings).await;
         }
-        self.diagnostics.schedule_all();
+        self.configure_targets();
+        self.settings_changed(&before).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let touches_config = params
+        let (configs, files): (Vec<FileEvent>, Vec<FileEvent>) = params
             .changes
-            .iter()
-            .any(|c| c.uri.path().ends_with(CONFIG_FILE_NAME));
-        if touches_config {
+            .into_iter()
+            .partition(|c| c.uri.path().ends_with(CONFIG_FILE_NAME));
+        if !configs.is_empty() {
+            let before = self.config();
             self.load_config_file().await;
-            self.diagnostics.schedule_all();
+            self.configure_targets();
+            self.settings_changed(&before).await;
         }
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|c| c.uri.to_file_path().ok())
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        let engine = self.engine();
+        let changed = guarded(&self.log, "didChangeWatchedFiles", move || {
+            paths.iter().fold(false, |acc, p| engine.refresh(p) | acc)
+        })
+        .await;
+        if let Ok(true) = changed {
+            self.diagnostics.workspace_changed(None);
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri, "diagnostic") else {
+            return Err(Error::invalid_params("the document is not open"));
+        };
+        let config = self.config();
+        let log = self.log.clone();
+        let engine = self.engine();
+        let (items, index_changed) = guarded(&self.log, "diagnostic", move || {
+            diagnostics::compute(&snap, &config, &log, &engine)
+        })
+        .await?;
+        if index_changed {
+            self.diagnostics.workspace_changed(Some(&uri));
+        }
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command != IGNORE_DUPLICATE_COMMAND {
+            return Err(Error::method_not_found());
+        }
+        let Some(fp) = params.arguments.first().and_then(Value::as_str) else {
+            return Err(Error::invalid_params("expected a passage fingerprint"));
+        };
+        let root = self.roots.lock().ok().and_then(|r| r.first().cloned());
+        let Some(root) = root else {
+            let text = "report-lsp: no workspace folder to keep report-lsp.toml in".to_string();
+            self.client.show_message(MessageType::WARNING, text).await;
+            return Ok(None);
+        };
+        let path = root.join(CONFIG_FILE_NAME);
+        match config::add_ignored_fingerprint(&path, fp) {
+            Ok(()) => {
+                let before = self.config();
+                self.load_config_file().await;
+                self.settings_changed(&before).await;
+            }
+            Err(e) => {
+                self.log
+                    .warn(format!("cannot mark the passage as intended: {e}"));
+                self.client
+                    .show_message(MessageType::WARNING, format!("report-lsp: {e}"))
+                    .await;
+            }
+        }
+        Ok(None)
     }
 
     async fn document_symbol(
@@ -334,8 +573,95 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let lang = self.config().language;
+        let index = self.targets.clone();
         guarded(&self.log, "hover", move || {
-            features::hover(&snap, p.position, lang)
+            features::hover(&snap, p.position, lang, &index)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "definition") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "definition", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::definition(&snap, &analysis, offset, &index)
+                .map(GotoDefinitionResponse::Array)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "references") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "references", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::references(&snap, &analysis, offset, &index)
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<Vec<SymbolInformation>>> {
+        let index = self.targets.clone();
+        let lang = self.config().language;
+        guarded(&self.log, "workspace/symbol", move || {
+            Some(target_features::workspace_symbols(
+                &index,
+                &params.query,
+                lang,
+            ))
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "documentHighlight") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "documentHighlight", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::highlights(&snap, &analysis, offset)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri, "semanticTokens") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        guarded(&self.log, "semanticTokens", move || {
+            let text = snap.text();
+            let analysis = Analysis::with_synonyms(&text, index.synonyms());
+            Some(SemanticTokensResult::Tokens(
+                target_features::semantic_tokens(&snap, &analysis),
+            ))
         })
         .await
     }

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use cache::DerivedCache;
-pub use scan::{Filter, Problem, ProblemKind, ScanSummary};
+pub use scan::{list, Filter, Problem, ProblemKind, ScanSummary};
 
 /// Default include glob: plain-text reports.
 pub const DEFAULT_INCLUDE: &str = "**/*.txt";

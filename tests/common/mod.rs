@@ -26,6 +26,8 @@ pub struct Options {
     /// The answer to `workspace/configuration` (can be changed later with `set_settings`).
     pub settings: Value,
     pub root: Option<PathBuf>,
+    /// Merged into the client capabilities (e.g. `{"window": {"workDoneProgress": true}}`).
+    pub capabilities: Value,
 }
 
 impl Default for Options {
@@ -35,7 +37,20 @@ impl Default for Options {
             initialization_options: json!({ "diagnostics": { "delayMs": 0 } }),
             settings: json!({}),
             root: None,
+            capabilities: json!({}),
         }
+    }
+}
+
+/// Merges `extra` into `base`, objects key by key.
+fn merge_json(base: &mut Value, extra: &Value) {
+    match (base, extra) {
+        (Value::Object(b), Value::Object(e)) => {
+            for (k, v) in e {
+                merge_json(b.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (b, e) => *b = e.clone(),
     }
 }
 
@@ -252,7 +267,7 @@ impl Server {
         let folders = root_uri
             .as_ref()
             .map(|u| json!([{ "uri": u, "name": "root" }]));
-        let params = json!({
+        let mut params = json!({
             "processId": std::process::id(),
             "rootUri": root_uri,
             "workspaceFolders": folders,
@@ -266,6 +281,7 @@ impl Server {
                 },
             },
         });
+        merge_json(&mut params["capabilities"], &opts.capabilities);
         self.init_result = self.request("initialize", params);
         self.notify("initialized", json!({}));
     }

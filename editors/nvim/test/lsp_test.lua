@@ -304,12 +304,18 @@ local function server_has(sub)
   return help:find('\n%s+' .. sub .. '%s') ~= nil
 end
 
+check('the server has the targets command', function()
+  assert(server_has('targets'), 'report-lsp --help lists no targets command')
+end)
+
 -- The CLI commands fill the quickfix list, or say plainly that the server is too old.
 for _, case in ipairs({
   { sub = 'targets', cmd = 'ReportTargets', file = report },
-  { sub = 'duplicates', cmd = 'ReportDuplicates ' .. vim.fn.fnameescape(corpus), file = report },
+  { sub = 'duplicates', cmd = 'ReportDuplicates ' .. vim.fn.fnameescape(corpus), file = report, required = true },
 }) do
   check((':%s (server %s the subcommand)'):format(case.cmd, server_has(case.sub) and 'has' or 'lacks'), function()
+    -- The server has `duplicates`: the corpus (one report pasted eight times) must fill the list.
+    assert(not case.required or server_has(case.sub), 'the server lacks `' .. case.sub .. '`')
     vim.cmd.edit(vim.fn.fnameescape(case.file))
     vim.fn.setqflist({}, 'r')
     local messages = {}

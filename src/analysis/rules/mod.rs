@@ -139,6 +139,20 @@ pub fn find_rule(code: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().code == code)
 }
 
+/// Documentation of every finding code: the per-document rules and the workspace-wide
+/// duplicate findings.
+pub fn all_metas() -> Vec<&'static RuleMeta> {
+    registry()
+        .iter()
+        .map(|r| r.meta())
+        .chain(crate::analysis::duplicates::metas())
+        .collect()
+}
+
+pub fn find_meta(code: &str) -> Option<&'static RuleMeta> {
+    all_metas().into_iter().find(|m| m.code == code)
+}
+
 /// Per-rule settings: `None` switches a rule off, `Some(s)` re-grades its findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleSettings {

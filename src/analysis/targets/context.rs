@@ -18,11 +18,21 @@ pub struct DocInfo {
 }
 
 /// What a section heading says about the figures under it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum SectionSense {
     Review,
     Tasks,
+    #[default]
     Neutral,
+}
+
+/// A section's sense, year and five-year direction, the innermost heading that says so winning.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct SectionContext {
+    sense: SectionSense,
+    year: Option<u16>,
+    /// `Some(true)`: the past five years; `Some(false)`: the next five.
+    five_years: Option<bool>,
 }
 
 impl DocInfo {
@@ -72,39 +82,51 @@ impl DocInfo {
         DocInfo { report_year, plan }
     }
 
+    /// What every section says, computed once per document (see [`DocInfo::classify`]).
+    pub(super) fn section_contexts(outline: &Outline) -> Vec<SectionContext> {
+        let mut out: Vec<SectionContext> = Vec::with_capacity(outline.sections.len());
+        // Parents come before their children in document order.
+        for s in &outline.sections {
+            let inherited = s
+                .parent
+                .and_then(|p| out.get(p).copied())
+                .unwrap_or_default();
+            let mut c = inherited;
+            if s.kind != SectionKind::Title {
+                let name = &s.name;
+                let sense = section_sense(name);
+                if sense != SectionSense::Neutral {
+                    c.sense = sense;
+                }
+                if let Some(y) = first_year(name) {
+                    c.year = Some(y);
+                }
+                if name.contains("五年") || name.contains("十二五") {
+                    if name.contains("过去") || name.contains("回顾") {
+                        c.five_years = Some(true);
+                    } else if name.contains("今后") || name.contains("未来") {
+                        c.five_years = Some(false);
+                    }
+                }
+            }
+            out.push(c);
+        }
+        out
+    }
+
     /// Kind and period of a figure standing in `section`.
     pub(super) fn classify(
         &self,
         text: &str,
-        outline: &Outline,
+        contexts: &[SectionContext],
         section: Option<usize>,
         raw: &RawTarget,
     ) -> (Kind, Option<Period>) {
         // The innermost heading with something to say decides; its year too.
-        let mut sense = SectionSense::Neutral;
-        let mut section_year: Option<u16> = None;
-        let mut five_years: Option<bool> = None; // Some(true): past five years; Some(false): next
-        let mut cur = section;
-        while let Some(i) = cur {
-            let s = &outline.sections[i];
-            if s.kind != SectionKind::Title {
-                let name = &s.name;
-                if sense == SectionSense::Neutral {
-                    sense = section_sense(name);
-                }
-                if section_year.is_none() {
-                    section_year = first_year(name);
-                }
-                if five_years.is_none() && (name.contains("五年") || name.contains("十二五")) {
-                    if name.contains("过去") || name.contains("回顾") {
-                        five_years = Some(true);
-                    } else if name.contains("今后") || name.contains("未来") {
-                        five_years = Some(false);
-                    }
-                }
-            }
-            cur = s.parent;
-        }
+        let c = section
+            .and_then(|i| contexts.get(i).copied())
+            .unwrap_or_default();
+        let (sense, section_year, five_years) = (c.sense, c.year, c.five_years);
         let sentence = text.get(raw.sentence.clone()).unwrap_or("");
         let kind = match (self.plan, sense) {
             (_, SectionSense::Review) => Kind::Result,

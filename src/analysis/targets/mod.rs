@@ -264,11 +264,20 @@ pub fn fmt_num(v: f64) -> String {
 /// Every target, result and plan figure of `text`, in document order (by figure start).
 pub fn extract(text: &str, lines: &[Line], outline: &Outline, synonyms: &Synonyms) -> Vec<Target> {
     let info = DocInfo::new(text, lines, outline);
+    let contexts = DocInfo::section_contexts(outline);
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for raw in scan::scan(text, lines, outline) {
         let section = outline.section_at(raw.range.start);
-        let (kind, period) = info.classify(text, outline, section, &raw);
-        let indicator = synonyms.normalize(&raw.indicator_text);
+        let (kind, period) = info.classify(text, &contexts, section, &raw);
+        let indicator = match names.get(&raw.indicator_text) {
+            Some(n) => n.clone(),
+            None => {
+                let n = synonyms.normalize(&raw.indicator_text);
+                names.insert(raw.indicator_text.clone(), n.clone());
+                n
+            }
+        };
         out.push(Target {
             range: raw.range,
             indicator_range: raw.indicator_range,

@@ -1,0 +1,1039 @@
+//! From the index to findings: per-paragraph matches (exact by hash, near by fingerprint
+//! candidates verified by similarity), boilerplate, runs of consecutive matches merged into one
+//! finding per repeated block, long sentences copied into other paragraphs, and clusters for
+//! the command line.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::fingerprint::Fingerprint;
+use super::index::{FileId, Index, ParaId, Postings};
+use super::passage::{paragraphs, sentences, Normalized};
+use super::similarity::{lengths_compatible, Pattern};
+use super::{
+    fingerprint, DupSettings, FastMap, FastSet, DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE,
+};
+use crate::analysis::finding::{Edit, Finding, Fix, Related, Severity, Text};
+use crate::analysis::rules::RuleSettings;
+use crate::analysis::text::{split_lines, Line};
+
+/// Candidates verified per paragraph, best first by shared fingerprints.
+const MAX_CANDIDATES: usize = 48;
+/// A run continues across at most this many unmatched indexed paragraphs minus one (a
+/// boilerplate or edited paragraph inside a copied block does not split it).
+const MAX_STEP: u32 = 2;
+/// Passages shorter than this (normalised characters) need `SHORT_THRESHOLD` to be near
+/// duplicates.
+const SHORT_PASSAGE: u32 = 40;
+const SHORT_THRESHOLD: f64 = 0.9;
+/// Fingerprints probed at least (when a paragraph has that many).
+const MIN_PROBES: usize = 8;
+/// Paragraphs searched for a copied sentence, per paragraph.
+const MAX_SENTENCE_CANDIDATES: usize = 4;
+/// Sentences at least this long (and at least `minChars`) are compared on their own.
+const MIN_SENTENCE_CHARS: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Match {
+    other: ParaId,
+    sim: f64,
+}
+
+/// A finding and the fingerprint that `duplicates.ignore` takes to silence it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DupFinding {
+    pub finding: Finding,
+    pub fingerprint: u64,
+}
+
+struct Query<'a> {
+    index: &'a Index,
+    settings: &'a DupSettings,
+}
+
+/// What the matcher knows about one paragraph.
+struct Prepared {
+    norm: Normalized,
+    fps: Vec<Fingerprint>,
+    boilerplate: bool,
+}
+
+impl Query<'_> {
+    fn prepare(&self, id: ParaId) -> Prepared {
+        let norm = self.index.normalized(id);
+        let fps = fingerprint::winnow(&norm.chars);
+        let boilerplate = is_formula(&norm.chars) || self.is_boilerplate(&fps);
+        Prepared {
+            norm,
+            fps,
+            boilerplate,
+        }
+    }
+
+    fn is_boilerplate(&self, fps: &[Fingerprint]) -> bool {
+        if fps.is_empty() || self.settings.boilerplate_permille == 0 {
+            return false;
+        }
+        let common = fps.iter().filter(|f| self.index.is_common(f.hash)).count();
+        common * 2 >= fps.len()
+    }
+
+    /// The similarity a pair needs: short passages need more, since a changed word or two
+    /// turns one stock sentence into another (`为实现上述目标，重点抓好以下几方面工作`).
+    fn threshold_for(&self, a: u32, b: u32) -> f64 {
+        let t = self.settings.threshold();
+        if a.min(b) < SHORT_PASSAGE {
+            t.max(SHORT_THRESHOLD)
+        } else {
+            t
+        }
+    }
+
+    fn eligible(&self, id: ParaId) -> bool {
+        let p = self.index.para(id);
+        p.live
+            && p.len as usize >= self.settings.min_chars
+            && !self.settings.ignore.contains(&p.hash)
+    }
+
+    /// Every other paragraph that is an exact or near duplicate of `id`, and the best
+    /// candidates that were not (where a copied sentence may hide).
+    fn matches(&self, id: ParaId, prep: &Prepared) -> (Vec<Match>, Vec<ParaId>) {
+        let index = self.index;
+        let me = index.para(id);
+        let mut out: Vec<Match> = index
+            .exact(me.hash)
+            .iter()
+            .filter(|&&o| o != id && self.eligible(o))
+            .map(|&o| Match { other: o, sim: 1.0 })
+            .collect();
+        let threshold = self.settings.threshold();
+        // Candidates come from the rarer half of the fingerprints: a copy with 15% of its
+        // characters edited still shares several of them, and stock phrases (long postings)
+        // would only bring noise to verify.
+        let mut keyed: Vec<Postings<'_>> = prep
+            .fps
+            .iter()
+            .filter(|f| !index.is_common(f.hash))
+            .map(|f| index.postings(f.hash))
+            .filter(|p| p.len() > 1 && !p.is_stock())
+            .collect();
+        keyed.sort_unstable_by_key(|p| (p.len(), p.base.as_ptr() as usize));
+        keyed.dedup_by_key(|p| (p.base.as_ptr() as usize, p.delta.as_ptr() as usize, p.len()));
+        let used = keyed.len().div_ceil(2).max(keyed.len().min(MIN_PROBES));
+        // A near copy shares a good part of the rare fingerprints; a chance neighbour one or two.
+        let min_count = if used >= MIN_PROBES {
+            (used / 8).max(2) as u32
+        } else {
+            1
+        };
+        let mut counts: FastMap<ParaId, u32> = FastMap::default();
+        for p in &keyed[..used] {
+            for o in p.iter() {
+                if o != id && index.is_live(o) {
+                    *counts.entry(o).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut cands: Vec<(u32, ParaId)> = counts
+            .into_iter()
+            .filter(|&(o, c)| {
+                let p = index.para(o);
+                c >= min_count && p.hash != me.hash && self.eligible(o)
+            })
+            .map(|(o, c)| (c, o))
+            .collect();
+        let mut misses = Vec::new();
+        if cands.is_empty() {
+            return (out, misses);
+        }
+        cands.sort_unstable_by(|a, b| b.cmp(a));
+        cands.truncate(MAX_CANDIDATES);
+        let pattern = Pattern::new(&prep.norm.chars);
+        for (c, o) in cands {
+            let len = index.para(o).len as usize;
+            if !lengths_compatible(me.len as usize, len, threshold) {
+                if c >= 2 && misses.len() < MAX_SENTENCE_CANDIDATES {
+                    misses.push(o);
+                }
+                continue;
+            }
+            let other = index.normalized(o);
+            // A longer passage is not a copy of a set formula it happens to be close to.
+            if is_formula(&other.chars) {
+                continue;
+            }
+            let sim = pattern.similarity(&other.chars);
+            if sim >= self.threshold_for(me.len, len as u32) {
+                out.push(Match { other: o, sim });
+            } else if c >= 2 && misses.len() < MAX_SENTENCE_CANDIDATES {
+                misses.push(o);
+            }
+        }
+        (out, misses)
+    }
+}
+
+/// The set formulas of a government work report, which every report repeats in its own
+/// words: the opening (`现在，我代表…人民政府，向大会报告政府工作…`) and the thanks
+/// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`), in all their variants (`向大会作政府工作报告，
+/// 请连同…一并审议`). Boilerplate even in a workspace too small to
+/// count document frequencies.
+fn is_formula_sentence(chars: &[char]) -> bool {
+    let s: String = chars.iter().take(400).collect();
+    let opening = s.contains("向大会") && s.contains("报告") && s.contains("审议")
+        || s.starts_with("请") && s.contains("提出意见");
+    let thanks = (s.contains("我代表") || s.contains("我谨代表"))
+        && (s.contains("感谢") || s.contains("敬意"));
+    opening || thanks
+}
+
+/// A passage made mostly (60% or more) of set formulas.
+fn is_formula(chars: &[char]) -> bool {
+    let formula: usize = sentences(chars)
+        .into_iter()
+        .filter(|r| is_formula_sentence(&chars[r.clone()]))
+        .map(|r| r.len())
+        .sum();
+    formula * 5 >= chars.len() * 3 && formula > 0
+}
+
+/// A run: consecutive paragraphs of the document matching consecutive paragraphs elsewhere,
+/// as (this paragraph, other paragraph, similarity, weight) pairs.
+#[derive(Debug, Clone)]
+struct Run {
+    other_file: FileId,
+    pairs: Vec<(ParaId, ParaId, f64, f64)>,
+}
+
+impl Run {
+    fn p_first(&self) -> ParaId {
+        self.pairs[0].0
+    }
+    fn p_last(&self) -> ParaId {
+        self.pairs[self.pairs.len() - 1].0
+    }
+    fn q_first(&self) -> ParaId {
+        self.pairs[0].1
+    }
+    fn q_last(&self) -> ParaId {
+        self.pairs[self.pairs.len() - 1].1
+    }
+    fn similarity(&self) -> f64 {
+        let w: f64 = self.pairs.iter().map(|p| p.3).sum();
+        let s: f64 = self.pairs.iter().map(|p| p.2 * p.3).sum();
+        if w > 0.0 {
+            s / w
+        } else {
+            1.0
+        }
+    }
+    fn exact(&self) -> bool {
+        self.pairs.iter().all(|p| p.2 >= 1.0)
+    }
+}
+
+/// Where a run lies in both files, widened over equal short lines around a block.
+#[derive(Debug, Clone)]
+struct Span {
+    other_file: FileId,
+    p: Range<usize>,
+    p_lines: (u32, u32),
+    q: Range<usize>,
+    q_lines: (u32, u32),
+    similarity: f64,
+    exact: bool,
+    blocks: bool,
+}
+
+/// The duplicate findings of document `key` against everything in `index` (the document
+/// included). Within a document only the later occurrence is flagged.
+pub fn document_findings(
+    index: &Index,
+    key: &str,
+    settings: &DupSettings,
+    rules: &RuleSettings,
+) -> Vec<DupFinding> {
+    document_findings_cached(index, key, settings, rules, &mut MatchCache::default())
+}
+
+/// What one paragraph's query found.
+struct Analysed {
+    prep: Arc<Prepared>,
+    matches: Vec<Match>,
+    misses: Vec<ParaId>,
+}
+
+/// The matches of a document's paragraphs, kept across edits of that document: after an edit
+/// only the paragraphs that changed are queried, and the cached ones are compared with the
+/// paragraphs added to the index since (usually the one being edited). Reset when the index is
+/// rebuilt, the settings change or too much changed at once.
+#[derive(Default)]
+pub struct MatchCache {
+    epoch: u64,
+    watermark: usize,
+    settings: Option<DupSettings>,
+    entries: FastMap<ParaId, Arc<Analysed>>,
+}
+
+/// More new paragraphs than this since the last query: recompute everything.
+const MAX_INCREMENTAL: usize = 64;
+
+impl MatchCache {
+    /// Brings the cache to the index's state; returns the paragraphs added since.
+    fn sync(&mut self, index: &Index, settings: &DupSettings) -> Vec<ParaId> {
+        let count = index.para_count();
+        let fresh = self.epoch != index.epoch() || self.settings.as_ref() != Some(settings);
+        let new: Vec<ParaId> = (self.watermark.min(count)..count)
+            .map(|i| i as ParaId)
+            .filter(|&i| index.is_live(i))
+            .collect();
+        if fresh || new.len() > MAX_INCREMENTAL {
+            self.entries.clear();
+            self.epoch = index.epoch();
+            self.settings = Some(settings.clone());
+            self.watermark = count;
+            return Vec::new();
+        }
+        self.watermark = count;
+        new
+    }
+}
+
+/// [`document_findings`] with a cache kept by the caller for this document.
+pub fn document_findings_cached(
+    index: &Index,
+    key: &str,
+    settings: &DupSettings,
+    rules: &RuleSettings,
+    cache: &mut MatchCache,
+) -> Vec<DupFinding> {
+    let exact_sev = rules.severity(&DUPLICATE_PASSAGE);
+    let near_sev = rules.severity(&NEAR_DUPLICATE_PASSAGE);
+    if exact_sev.is_none() && near_sev.is_none() {
+        return Vec::new();
+    }
+    let Some(file_id) = index.file_id(key) else {
+        return Vec::new();
+    };
+    let Some(file) = index.file(file_id) else {
+        return Vec::new();
+    };
+    let q = Query { index, settings };
+    let added: Vec<ParaId> = cache
+        .sync(index, settings)
+        .into_iter()
+        .filter(|&y| q.eligible(y))
+        .collect();
+    let threshold = settings.threshold();
+    let added_patterns: Vec<(ParaId, Pattern)> = added
+        .iter()
+        .filter_map(|&y| {
+            let n = index.normalized(y);
+            (!is_formula(&n.chars)).then(|| (y, Pattern::new(&n.chars)))
+        })
+        .collect();
+    let mut runs: Vec<Run> = Vec::new();
+    // Open runs by (other file, ord of their last paragraph there).
+    let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
+    let mut unmatched: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
+    // Widening a block stops at the lines where a compared paragraph starts: those speak for
+    // themselves (boilerplate does not: it may belong to the block).
+    let mut starts: HashSet<u32> = HashSet::new();
+    for &id in &file.paras {
+        if !q.eligible(id) {
+            continue;
+        }
+        let me = index.para(id);
+        let analysed = match cache.entries.get(&id) {
+            Some(a) if added_patterns.is_empty() => a.clone(),
+            Some(a) => {
+                // Compare the cached paragraph with the paragraphs added since.
+                let mut matches: Vec<Match> = a.matches.clone();
+                if !a.prep.boilerplate {
+                    for (y, pattern) in &added_patterns {
+                        let other = index.para(*y);
+                        if *y == id || matches.iter().any(|m| m.other == *y) {
+                            continue;
+                        }
+                        if other.hash == me.hash {
+                            matches.push(Match {
+                                other: *y,
+                                sim: 1.0,
+                            });
+                        } else if lengths_compatible(me.len as usize, other.len as usize, threshold)
+                        {
+                            let sim = pattern.similarity(&a.prep.norm.chars);
+                            if sim >= q.threshold_for(me.len, other.len) {
+                                matches.push(Match { other: *y, sim });
+                            }
+                        }
+                    }
+                }
+                let fresh = Arc::new(Analysed {
+                    prep: a.prep.clone(),
+                    matches,
+                    misses: a.misses.clone(),
+                });
+                cache.entries.insert(id, fresh.clone());
+                fresh
+            }
+            None => {
+                let prep = q.prepare(id);
+                let (matches, misses) = if prep.boilerplate {
+                    (Vec::new(), Vec::new())
+                } else {
+                    q.matches(id, &prep)
+                };
+                let a = Arc::new(Analysed {
+                    prep: Arc::new(prep),
+                    matches,
+                    misses,
+                });
+                cache.entries.insert(id, a.clone());
+                a
+            }
+        };
+        if analysed.prep.boilerplate {
+            continue;
+        }
+        starts.insert(me.first_line);
+        let matches: Vec<Match> = analysed
+            .matches
+            .iter()
+            .copied()
+            .filter(|m| {
+                let o = index.para(m.other);
+                index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
+            })
+            .collect();
+        // Runs that cannot reach this paragraph any more are closed.
+        if active.len() > 64 {
+            active.retain(|_, &mut r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+        }
+        if matches.is_empty() {
+            if !analysed.misses.is_empty() {
+                unmatched.push((id, analysed.clone()));
+            }
+            continue;
+        }
+        let mut extended: FastSet<usize> = FastSet::default();
+        for m in &matches {
+            let o = index.para(m.other);
+            let found = (1..=MAX_STEP)
+                .filter_map(|step| o.ord.checked_sub(step))
+                .filter_map(|q| active.get(&(o.file, q)).copied())
+                .find(|&r| {
+                    let run = &runs[r];
+                    let pl = index.para(run.p_last());
+                    !extended.contains(&r)
+                        && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
+                        // Within one file the copy stays before the block it repeats.
+                        && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
+                });
+            let pair = (id, m.other, m.sim, f64::from(me.len));
+            let r = match found {
+                Some(r) => {
+                    let last = index.para(runs[r].q_last()).ord;
+                    active.remove(&(o.file, last));
+                    runs[r].pairs.push(pair);
+                    r
+                }
+                None => {
+                    runs.push(Run {
+                        other_file: o.file,
+                        pairs: vec![pair],
+                    });
+                    runs.len() - 1
+                }
+            };
+            active.insert((o.file, o.ord), r);
+            extended.insert(r);
+        }
+    }
+    let current: FastSet<ParaId> = file.paras.iter().copied().collect();
+    cache.entries.retain(|id, _| current.contains(id));
+    let runs = split_periodic(index, file_id, runs);
+    let text = file.text.clone();
+    let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
+
+    let spans: Vec<Span> = runs
+        .iter()
+        .filter_map(|r| span(index, file_id, &text, r, &starts, &mut line_cache))
+        .collect();
+    // One finding per repeated block: runs over the same part of this document together.
+    let mut groups: Vec<(Range<usize>, Vec<Span>)> = Vec::new();
+    let mut slot: HashMap<(usize, usize), usize> = HashMap::new();
+    for sp in spans {
+        let k = (sp.p.start, sp.p.end);
+        let i = *slot.entry(k).or_insert_with(|| {
+            groups.push((sp.p.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(sp);
+    }
+    let mut out = Vec::new();
+    for (range, mut group) in groups {
+        // The same document first, then the other files in index order.
+        group.sort_by_key(|sp| (sp.other_file != file_id, sp.other_file, sp.q.start));
+        let fp = range_fingerprint(index, file_id, &range);
+        if settings.ignore.contains(&fp) {
+            continue;
+        }
+        if let Some(f) = block_finding(index, file_id, &text, &group, exact_sev, near_sev) {
+            out.push(DupFinding {
+                finding: f,
+                fingerprint: fp,
+            });
+        }
+    }
+    out.extend(sentence_findings(
+        &q, file_id, &unmatched, exact_sev, near_sev,
+    ));
+    out.sort_by_key(|d| (d.finding.range.start, d.finding.range.end));
+    out
+}
+
+/// A text pasted several times into one file repeats itself along several diagonals (copy 3
+/// repeats copy 2 and copy 1, and "copies 2–3" repeat "copies 1–2"). Cutting the same-file runs
+/// where another same-file run starts leaves one block per copy.
+fn split_periodic(index: &Index, file_id: FileId, runs: Vec<Run>) -> Vec<Run> {
+    let mut cuts: Vec<u32> = runs
+        .iter()
+        .filter(|r| r.other_file == file_id)
+        .map(|r| index.para(r.p_first()).ord)
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        if run.other_file != file_id {
+            out.push(run);
+            continue;
+        }
+        let mut cur = Run {
+            other_file: run.other_file,
+            pairs: Vec::new(),
+        };
+        for pair in run.pairs {
+            let ord = index.para(pair.0).ord;
+            if !cur.pairs.is_empty() && cuts.binary_search(&ord).is_ok() {
+                out.push(std::mem::replace(
+                    &mut cur,
+                    Run {
+                        other_file: run.other_file,
+                        pairs: Vec::new(),
+                    },
+                ));
+            }
+            cur.pairs.push(pair);
+        }
+        if !cur.pairs.is_empty() {
+            out.push(cur);
+        }
+    }
+    out
+}
+
+/// The byte ranges and lines of a run; a block of two or more paragraphs is widened over the
+/// equal lines just before and after it on both sides (a short title or `各位代表：` that is
+/// too short to be compared alone still belongs to a repeated block).
+fn span(
+    index: &Index,
+    file_id: FileId,
+    text: &str,
+    run: &Run,
+    starts: &HashSet<u32>,
+    cache: &mut HashMap<FileId, Rc<Vec<Line>>>,
+) -> Option<Span> {
+    let (pf, pl) = (index.para(run.p_first()), index.para(run.p_last()));
+    let (qf, ql) = (index.para(run.q_first()), index.para(run.q_last()));
+    let other = index.file(run.other_file)?;
+    let mut sp = Span {
+        other_file: run.other_file,
+        p: pf.start as usize..pl.end as usize,
+        p_lines: (pf.first_line, pl.last_line),
+        q: qf.start as usize..ql.end as usize,
+        q_lines: (qf.first_line, ql.last_line),
+        similarity: run.similarity(),
+        exact: run.exact(),
+        blocks: run.pairs.len() > 1,
+    };
+    if !sp.blocks {
+        return Some(sp);
+    }
+    let p_lines = cache
+        .entry(file_id)
+        .or_insert_with(|| Rc::new(split_lines(text)))
+        .clone();
+    let q_lines = cache
+        .entry(run.other_file)
+        .or_insert_with(|| Rc::new(split_lines(&other.text)))
+        .clone();
+    let same = run.other_file == file_id;
+    let line_eq = |a: usize, b: usize| -> Option<bool> {
+        let (la, lb) = (p_lines.get(a)?, q_lines.get(b)?);
+        Some(text.get(la.trimmed()) == other.text.get(lb.trimmed()))
+    };
+    // Backwards.
+    let (mut a, mut b) = (sp.p_lines.0 as usize, sp.q_lines.0 as usize);
+    while a > 0 && b > 0 && line_eq(a - 1, b - 1) == Some(true) {
+        let la = &p_lines[a - 1];
+        if same && a - 1 <= sp.q_lines.1 as usize || starts.contains(&((a - 1) as u32)) {
+            break;
+        }
+        a -= 1;
+        b -= 1;
+        if !la.is_blank() {
+            sp.p_lines.0 = a as u32;
+            sp.q_lines.0 = b as u32;
+            sp.p.start = la.trim_start;
+            sp.q.start = q_lines[b].trim_start;
+        }
+    }
+    // Forwards, up to a blank line (where the next pasted copy may begin).
+    let (mut a, mut b) = (sp.p_lines.1 as usize, sp.q_lines.1 as usize);
+    while line_eq(a + 1, b + 1) == Some(true) && !p_lines[a + 1].is_blank() {
+        if same && b + 1 >= sp.p_lines.0 as usize || starts.contains(&((a + 1) as u32)) {
+            break;
+        }
+        a += 1;
+        b += 1;
+        if !p_lines[a].is_blank() {
+            sp.p_lines.1 = a as u32;
+            sp.q_lines.1 = b as u32;
+            sp.p.end = p_lines[a].trim_end;
+            sp.q.end = q_lines[b].trim_end;
+        }
+    }
+    Some(sp)
+}
+
+/// The paragraph hash of a single indexed paragraph, a combination of those in a block.
+fn range_fingerprint(index: &Index, file: FileId, range: &Range<usize>) -> u64 {
+    let Some(f) = index.file(file) else {
+        return 0;
+    };
+    let from = f
+        .paras
+        .partition_point(|&id| (index.para(id).start as usize) < range.start);
+    let inside: Vec<u64> = f.paras[from..]
+        .iter()
+        .map(|&id| index.para(id))
+        .take_while(|p| p.start as usize <= range.end)
+        .filter(|p| p.end as usize <= range.end)
+        .map(|p| p.hash)
+        .collect();
+    if let [one] = inside.as_slice() {
+        return *one;
+    }
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
+    for x in inside {
+        h = (h.rotate_left(7) ^ x).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    }
+    h
+}
+
+fn display_name(key: &str) -> String {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    percent_decode(name)
+}
+
+/// Decodes `%XX` escapes of a URI segment for display.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn lines_text(first: u32, last: u32) -> (String, String) {
+    if first == last {
+        (format!("第{}行", first + 1), format!("line {}", first + 1))
+    } else {
+        (
+            format!("第{}–{}行", first + 1, last + 1),
+            format!("lines {}–{}", first + 1, last + 1),
+        )
+    }
+}
+
+/// Byte range of whole lines `first..=last` of `text`, with the line break after them.
+fn whole_lines(text: &str, start: usize, end: usize) -> Range<usize> {
+    let s = text[..start.min(text.len())]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let e = match text.get(end..).and_then(|t| t.find('\n')) {
+        Some(i) => end + i + 1,
+        None => text.len(),
+    };
+    s..e
+}
+
+fn block_finding(
+    index: &Index,
+    file_id: FileId,
+    text: &str,
+    spans: &[Span],
+    exact_sev: Option<Severity>,
+    near_sev: Option<Severity>,
+) -> Option<Finding> {
+    let first = spans.first()?;
+    let weight = |s: &Span| (s.p.end - s.p.start) as f64;
+    let total: f64 = spans.iter().map(weight).sum();
+    let sim = if total > 0.0 {
+        spans.iter().map(|s| s.similarity * weight(s)).sum::<f64>() / total
+    } else {
+        1.0
+    };
+    let exact = spans.iter().all(|s| s.exact);
+    let (code, severity) = if exact {
+        (DUPLICATE_PASSAGE.code, exact_sev?)
+    } else {
+        (NEAR_DUPLICATE_PASSAGE.code, near_sev?)
+    };
+    let pct = (sim * 100.0).floor() as u32;
+    let block = spans.iter().any(|s| s.blocks);
+    let paragraphs = paragraphs(text.get(first.p.clone()).unwrap_or("")).len();
+    let (here_zh, here_en) = lines_text(first.p_lines.0, first.p_lines.1);
+    let mut related = Vec::new();
+    let mut places: Vec<(String, String)> = Vec::new();
+    for s in spans {
+        let other = index.file(s.other_file)?;
+        let (lz, le) = lines_text(s.q_lines.0, s.q_lines.1);
+        let (zh, en) = if s.other_file == file_id {
+            (lz, le)
+        } else {
+            let name = display_name(&other.key);
+            (format!("{name} {lz}"), format!("{name} {le}"))
+        };
+        let run_pct = (s.similarity * 100.0).floor() as u32;
+        related.push(Related {
+            file: (s.other_file != file_id).then(|| other.key.to_string()),
+            range: s.q.clone(),
+            message: if s.exact {
+                Text::new("重复的另一处", "the other occurrence")
+            } else {
+                Text::new(
+                    format!("相似的另一处（相似度{run_pct}%）"),
+                    format!("the similar passage ({run_pct}% similar)"),
+                )
+            },
+        });
+        places.push((zh, en));
+    }
+    let more = places.len().saturating_sub(1);
+    let (first_zh, first_en) = places.first().cloned().unwrap_or_default();
+    let mut zh = match (block, exact) {
+        (false, true) => format!("本段与{first_zh}重复"),
+        (false, false) => format!("本段与{first_zh}相似（相似度{pct}%）"),
+        (true, true) => format!("{here_zh}与{first_zh}重复，共{paragraphs}段"),
+        (true, false) => format!("{here_zh}与{first_zh}相似，共{paragraphs}段（相似度{pct}%）"),
+    };
+    let mut en = match (block, exact) {
+        (false, true) => format!("This paragraph repeats {first_en}"),
+        (false, false) => format!("This paragraph is {pct}% similar to {first_en}"),
+        (true, true) => format!("{here_en} repeat {first_en} ({paragraphs} paragraphs)"),
+        (true, false) => {
+            format!("{here_en} are {pct}% similar to {first_en} ({paragraphs} paragraphs)")
+        }
+    };
+    if more > 0 {
+        zh.push_str(&format!("；另有{more}处"));
+        en.push_str(&format!("; {more} more"));
+    }
+    let delete = whole_lines(text, first.p.start, first.p.end);
+    let title = if block {
+        Text::new(
+            format!("删除这{paragraphs}段重复内容（{here_zh}）"),
+            format!("Delete this duplicate block ({here_en})"),
+        )
+    } else {
+        Text::new("删除这段重复内容", "Delete this duplicate paragraph")
+    };
+    Some(Finding {
+        code,
+        severity,
+        range: first.p.clone(),
+        message: Text::new(zh, en),
+        related,
+        fixes: vec![Fix {
+            title,
+            edits: vec![Edit {
+                range: delete,
+                new_text: String::new(),
+            }],
+            safe: false,
+        }],
+    })
+}
+
+/// Long sentences of otherwise unmatched paragraphs that repeat a sentence of another
+/// paragraph (a sentence pasted into a different paragraph).
+fn sentence_findings(
+    q: &Query<'_>,
+    file_id: FileId,
+    unmatched: &[(ParaId, Arc<Analysed>)],
+    exact_sev: Option<Severity>,
+    near_sev: Option<Severity>,
+) -> Vec<DupFinding> {
+    let index = q.index;
+    let threshold = q.settings.threshold();
+    let min = q.settings.min_chars.max(MIN_SENTENCE_CHARS);
+    let mut out = Vec::new();
+    for (id, analysed) in unmatched {
+        let (prep, cands) = (&analysed.prep, &analysed.misses);
+        let me = index.para(*id);
+        let sents = sentences(&prep.norm.chars);
+        if sents.len() < 2 {
+            continue;
+        }
+        let cands: Vec<ParaId> = cands
+            .iter()
+            .copied()
+            .filter(|&o| {
+                let p = index.para(o);
+                index.is_live(o) && (p.file != file_id || p.ord < me.ord)
+            })
+            .collect();
+        if cands.is_empty() {
+            continue;
+        }
+        let others: Vec<(ParaId, Normalized, Vec<Range<usize>>)> = cands
+            .iter()
+            .map(|&o| {
+                let n = index.normalized(o);
+                let s = sentences(&n.chars);
+                (o, n, s)
+            })
+            .collect();
+        for s in sents.iter().filter(|s| s.len() >= min) {
+            let chars = &prep.norm.chars[s.clone()];
+            if is_formula(chars) {
+                continue;
+            }
+            let pattern = Pattern::new(chars);
+            let mut best: Option<(f64, ParaId, Range<usize>)> = None;
+            for (o, other, other_sents) in &others {
+                for t in other_sents {
+                    if !lengths_compatible(chars.len(), t.len(), threshold) {
+                        continue;
+                    }
+                    let sim = pattern.similarity(&other.chars[t.clone()]);
+                    if sim >= threshold && best.as_ref().is_none_or(|b| sim > b.0) {
+                        best = Some((sim, *o, other.source_range(t.clone())));
+                    }
+                }
+            }
+            let Some((sim, o, other_range)) = best else {
+                continue;
+            };
+            let exact = sim >= 1.0;
+            let (code, severity) = if exact {
+                (DUPLICATE_PASSAGE.code, exact_sev)
+            } else {
+                (NEAR_DUPLICATE_PASSAGE.code, near_sev)
+            };
+            let Some(severity) = severity else { continue };
+            let op = index.para(o);
+            let Some(other) = index.file(op.file) else {
+                continue;
+            };
+            let line = other.text[..other_range.start.min(other.text.len())]
+                .matches('\n')
+                .count() as u32;
+            let (lz, le) = lines_text(line, line);
+            let (wz, we) = if op.file == file_id {
+                (lz, le)
+            } else {
+                let name = display_name(&other.key);
+                (format!("{name} {lz}"), format!("{name} {le}"))
+            };
+            let pct = (sim * 100.0).floor() as u32;
+            let (zh, en) = if exact {
+                (
+                    format!("本句与{wz}的句子重复"),
+                    format!("This sentence repeats one at {we}"),
+                )
+            } else {
+                (
+                    format!("本句与{wz}的句子相似（相似度{pct}%）"),
+                    format!("This sentence is {pct}% similar to one at {we}"),
+                )
+            };
+            let range = prep.norm.source_range(s.clone());
+            out.push(DupFinding {
+                fingerprint: super::index::chars_hash(chars),
+                finding: Finding {
+                    code,
+                    severity,
+                    range: range.clone(),
+                    message: Text::new(zh, en),
+                    related: vec![Related {
+                        file: (op.file != file_id).then(|| other.key.to_string()),
+                        range: other_range,
+                        message: Text::new("另一处", "the other occurrence"),
+                    }],
+                    fixes: vec![Fix {
+                        title: Text::new("删除这句重复内容", "Delete this duplicate sentence"),
+                        edits: vec![Edit {
+                            range,
+                            new_text: String::new(),
+                        }],
+                        safe: false,
+                    }],
+                },
+            });
+        }
+    }
+    out.retain(|d| !q.settings.ignore.contains(&d.fingerprint));
+    out
+}
+
+/// One place of a duplicate cluster: a paragraph or a block of consecutive paragraphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub file: FileId,
+    pub first: ParaId,
+    pub last: ParaId,
+    pub paragraphs: u32,
+}
+
+/// Passages that repeat one another across the indexed documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub members: Vec<Member>,
+    /// The lowest similarity of a verified pair in the cluster.
+    pub similarity: f64,
+}
+
+/// All duplicate clusters of the index, consecutive paragraph clusters merged into blocks.
+pub fn clusters(index: &Index, settings: &DupSettings) -> Vec<Cluster> {
+    let q = Query { index, settings };
+    let mut parent: HashMap<ParaId, ParaId> = HashMap::new();
+    let mut min_sim: HashMap<ParaId, f64> = HashMap::new();
+    fn find(parent: &mut HashMap<ParaId, ParaId>, x: ParaId) -> ParaId {
+        let mut r = x;
+        while let Some(&p) = parent.get(&r) {
+            if p == r {
+                break;
+            }
+            r = p;
+        }
+        let mut y = x;
+        while let Some(&p) = parent.get(&y) {
+            if p == r {
+                break;
+            }
+            parent.insert(y, r);
+            y = p;
+        }
+        r
+    }
+    let mut edges: Vec<(ParaId, ParaId, f64)> = Vec::new();
+    for (_, file) in index.files() {
+        for &id in &file.paras {
+            if !q.eligible(id) {
+                continue;
+            }
+            let prep = q.prepare(id);
+            if prep.boilerplate {
+                continue;
+            }
+            edges.extend(
+                q.matches(id, &prep)
+                    .0
+                    .into_iter()
+                    .map(|m| (id, m.other, m.sim)),
+            );
+        }
+    }
+    for (a, b, sim) in edges {
+        parent.entry(a).or_insert(a);
+        parent.entry(b).or_insert(b);
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        let s = min_sim
+            .get(&ra)
+            .copied()
+            .unwrap_or(1.0)
+            .min(min_sim.get(&rb).copied().unwrap_or(1.0))
+            .min(sim);
+        if ra != rb {
+            parent.insert(rb, ra);
+        }
+        min_sim.insert(ra, s);
+    }
+    let mut comps: HashMap<ParaId, Vec<ParaId>> = HashMap::new();
+    let keys: Vec<ParaId> = parent.keys().copied().collect();
+    for x in keys {
+        let r = find(&mut parent, x);
+        comps.entry(r).or_default().push(x);
+    }
+    let order = |id: &ParaId| {
+        let p = index.para(*id);
+        (p.file, p.ord)
+    };
+    let mut paragraph_clusters: Vec<(Vec<ParaId>, f64)> = comps
+        .into_iter()
+        .map(|(r, mut m)| {
+            m.sort_by_key(order);
+            (m, min_sim.get(&r).copied().unwrap_or(1.0))
+        })
+        .collect();
+    paragraph_clusters.sort_by_key(|(m, _)| order(&m[0]));
+    // Merge clusters that continue a block: same number of members, each one or two
+    // paragraphs after the previous cluster's member in the same file.
+    let mut blocks: Vec<(Vec<Member>, f64, Vec<ParaId>)> = Vec::new();
+    for (members, sim) in paragraph_clusters {
+        let continues = blocks.iter_mut().rev().take(8).find(|(_, _, last)| {
+            last.len() == members.len()
+                && last.iter().zip(&members).all(|(&a, &b)| {
+                    let (pa, pb) = (index.para(a), index.para(b));
+                    pa.file == pb.file && pb.ord > pa.ord && pb.ord - pa.ord <= MAX_STEP
+                })
+        });
+        match continues {
+            Some((ms, s, last)) => {
+                for (m, &b) in ms.iter_mut().zip(&members) {
+                    m.last = b;
+                    m.paragraphs += 1;
+                }
+                *s = s.min(sim);
+                *last = members;
+            }
+            None => {
+                let ms = members
+                    .iter()
+                    .map(|&id| Member {
+                        file: index.para(id).file,
+                        first: id,
+                        last: id,
+                        paragraphs: 1,
+                    })
+                    .collect();
+                blocks.push((ms, sim, members));
+            }
+        }
+    }
+    blocks
+        .into_iter()
+        .map(|(members, similarity, _)| Cluster {
+            members,
+            similarity,
+        })
+        .collect()
+}
