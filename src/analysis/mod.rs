@@ -3,6 +3,7 @@
 
 pub mod duplicates;
 pub mod finding;
+pub mod fix;
 pub mod heading;
 pub mod numeral;
 pub mod outline;

@@ -144,7 +144,7 @@ fn next_nonblank(lines: &[Line], from: usize) -> Option<usize> {
 
 /// Whether a line ends where a sentence or a heading may end, so that the next line starts
 /// something new rather than continuing a sentence broken by a PDF line break.
-fn ends_cleanly(s: &str) -> bool {
+pub(crate) fn ends_cleanly(s: &str) -> bool {
     let Some(last) = s.chars().last() else {
         return true;
     };

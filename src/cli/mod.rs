@@ -1,6 +1,7 @@
 //! The command-line shell: `serve` (the default), `check`, `outline`, `settings-schema`. Like the
 //! language server it only converts: read files, call the analysis core, print.
 
+mod fix;
 mod output;
 mod targets;
 
@@ -34,6 +35,9 @@ pub enum Command {
     Serve,
     /// Check report files and print their findings.
     Check(CheckArgs),
+    /// Apply every safe fix: write FILE.fixed.txt next to each file, or rewrite it in place with
+    /// --write (the original is kept as FILE.bak).
+    Fix(FixArgs),
     /// Print the outline (section tree) of report files.
     Outline(OutlineArgs),
     /// Print every quantitative target, result and plan figure of report files.
@@ -57,6 +61,23 @@ pub struct CheckArgs {
     /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030) or folders (their
     /// files matching workspace.include/exclude, .gitignore honoured). Duplicate passages are
     /// found within and across all of them.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Rewrite each file in place; the original is first copied to FILE.bak (FILE.bak.1, … if
+    /// that exists), and a file whose backup cannot be written is left unchanged.
+    #[arg(long)]
+    pub write: bool,
+    /// Print the fixed text of the (single) file to stdout instead of writing anything.
+    #[arg(long, conflicts_with = "write")]
+    pub stdout: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030); written back in the
+    /// same encoding.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -278,6 +299,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None | Some(Command::Serve) => crate::lsp::run_stdio(),
         Some(Command::Check(args)) => output::check(&args),
         Some(Command::Outline(args)) => output::outline(&args),
+        Some(Command::Fix(args)) => fix::fix(&args),
         Some(Command::Targets(args)) => targets::targets(&args),
         Some(Command::Duplicates(args)) => output::duplicates(&args),
         Some(Command::SettingsSchema) => {

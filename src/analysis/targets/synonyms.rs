@@ -245,6 +245,11 @@ impl Synonyms {
         s
     }
 
+    /// Whether `name` is the canonical name of a table entry (a well-known indicator).
+    pub fn is_canonical(&self, name: &str) -> bool {
+        self.map.get(name).is_some_and(|c| c == name)
+    }
+
     /// The canonical name of an indicator as written.
     pub fn normalize(&self, name: &str) -> String {
         let b = self.basic(name);
