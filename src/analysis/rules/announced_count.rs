@@ -63,7 +63,7 @@ impl Rule for AnnouncedCount {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         for (i, line) in analysis.lines.iter().enumerate() {
             let s = &text[line.trimmed()];
             if !s.contains("以下") {

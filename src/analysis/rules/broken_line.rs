@@ -44,7 +44,7 @@ impl Rule for BrokenLine {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         let lines = &analysis.lines;
         let mut starts: HashMap<usize, usize> = HashMap::new();
         let mut tails: HashSet<usize> = HashSet::new();

@@ -81,7 +81,7 @@ impl Rule for CjkDigitSpacing {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         for line in &analysis.lines {
             let s = &text[line.trimmed()];
             // Table rows flattened to text (`- 5 基本医疗 …`, `| 3 | …`) keep their cell spaces.

@@ -149,7 +149,7 @@ impl Rule for ConflictingFigure {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         let mut first: HashMap<Key<'_>, Vec<&Target>> = HashMap::new();
         for t in analysis.targets() {
             let Some(period) = t.period else { continue };

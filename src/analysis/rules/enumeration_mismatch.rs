@@ -68,7 +68,7 @@ impl Rule for EnumerationMismatch {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         let targets = analysis.targets();
         let mut i = 0;
         while i < targets.len() {

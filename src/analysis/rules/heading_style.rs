@@ -156,7 +156,7 @@ impl Rule for HeadingStyle {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         let outline = &analysis.outline;
         let all: Vec<Numbered<'_>> = outline
             .sections

@@ -39,7 +39,7 @@ impl Rule for PageDebris {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         let lines = &analysis.lines;
         // Lines that the outline took as headings, titles or list items (or their tails).
         let mut section_lines: HashSet<usize> = HashSet::new();

@@ -66,7 +66,7 @@ impl Rule for PunctuationWidth {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         // Section number prefixes belong to heading-style.
         let prefixes: HashSet<usize> = analysis
             .outline

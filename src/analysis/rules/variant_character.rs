@@ -241,7 +241,7 @@ impl Rule for VariantCharacter {
     }
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
-        let text = analysis.text;
+        let text: &str = &analysis.text;
         let mut cjk = 0usize;
         let mut hits: Vec<(usize, char, char)> = Vec::new();
         for (k, c) in text.char_indices() {
