@@ -12,7 +12,9 @@ use serde_json::{json, Map, Value};
 
 use crate::analysis::duplicates::{self, parse_fingerprint, DupSettings};
 use crate::analysis::finding::{Language, Severity};
+
 use crate::analysis::rules::{all_metas, find_meta, RuleSettings};
+use crate::analysis::targets::Synonyms;
 use crate::workspace::{WorkspaceSettings, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE};
 
 pub const CONFIG_FILE_NAME: &str = "report-lsp.toml";
@@ -26,6 +28,9 @@ pub struct Config {
     /// Debounce before re-analysing an edited document.
     pub diagnostics_delay_ms: u64,
     pub rules: RuleSettings,
+    /// `targets.synonyms`: canonical indicator name → names that mean the same indicator,
+    /// added to the built-in table (see `analysis::targets::Synonyms`).
+    pub target_synonyms: BTreeMap<String, Vec<String>>,
     pub duplicates: DupSettings,
     pub workspace: WorkspaceSettings,
 }
@@ -36,6 +41,7 @@ impl Default for Config {
             language: Language::Zh,
             diagnostics_delay_ms: DEFAULT_DELAY_MS,
             rules: RuleSettings::default(),
+            target_synonyms: BTreeMap::new(),
             duplicates: DupSettings::default(),
             workspace: WorkspaceSettings::default(),
         }
@@ -48,6 +54,7 @@ pub struct ConfigPatch {
     pub language: Option<Language>,
     pub diagnostics_delay_ms: Option<u64>,
     pub rules: BTreeMap<String, Option<Severity>>,
+    pub target_synonyms: BTreeMap<String, Vec<String>>,
     pub dup_min_chars: Option<usize>,
     pub dup_threshold_permille: Option<u16>,
     pub dup_boilerplate_permille: Option<u16>,
@@ -90,6 +97,19 @@ impl Config {
         if let Some(v) = patch.max_file_size {
             self.workspace.max_file_size = v;
         }
+        for (canonical, names) in &patch.target_synonyms {
+            self.target_synonyms
+                .insert(canonical.clone(), names.clone());
+        }
+    }
+
+    /// The indicator synonym table in force: built-in plus `targets.synonyms`.
+    pub fn synonyms(&self) -> Synonyms {
+        Synonyms::with_user(
+            self.target_synonyms
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_slice())),
+        )
     }
 
     /// Defaults, then each layer in order.
@@ -200,6 +220,28 @@ pub fn parse_settings(value: &Value) -> (ConfigPatch, Vec<String>) {
                     )),
                 }
             }
+            k if k.starts_with("targets.synonyms.") => {
+                let canonical = &k["targets.synonyms.".len()..];
+                let names = match v {
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|x| x.as_str().map(str::to_string))
+                        .collect::<Option<Vec<String>>>(),
+                    Value::String(one) => Some(vec![one.clone()]),
+                    _ => None,
+                };
+                match names {
+                    Some(names) if !canonical.trim().is_empty() => {
+                        patch.target_synonyms.insert(canonical.to_string(), names);
+                    }
+                    _ => warnings.push(format!(
+                        "targets.synonyms.{canonical}: expected a list of indicator names, got {v}"
+                    )),
+                }
+            }
+            "targets.synonyms" => warnings.push(format!(
+                "targets.synonyms: expected an object of canonical name -> list of names, got {v}"
+            )),
             // Client-side settings of the editor integrations; not the server's business.
             k if k.starts_with("server.") || k == "files" || k.starts_with("trace.") => {}
             other => warnings.push(format!("unknown setting `{other}`")),
@@ -347,6 +389,12 @@ pub fn settings_schema() -> Value {
             "default": DEFAULT_DELAY_MS,
             "description": "Milliseconds to wait after an edit before re-analysing the document."
         },
+        "reportLsp.targets.synonyms": {
+            "type": "object",
+            "default": {},
+            "additionalProperties": { "type": "array", "items": { "type": "string" } },
+            "description": "Indicator synonyms for targets: canonical name -> names meaning the same indicator (added to the built-in table), e.g. {\"地区生产总值\": [\"经济总量\"]}."
+        },
         "reportLsp.duplicates.minChars": {
             "type": "integer",
             "minimum": 1,
@@ -454,6 +502,25 @@ mod tests {
         );
         let (_, w) = parse_toml("language = ");
         assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn target_synonyms_from_json_and_toml() {
+        let (p, w) = parse_settings(&json!({
+            "targets": { "synonyms": { "地区生产总值": ["经济增速", "GDP总量"], "失业率": "登记失业率" } }
+        }));
+        assert!(w.is_empty(), "{w:?}");
+        let c = Config::layered([&p]);
+        assert_eq!(c.synonyms().normalize("经济增速"), "地区生产总值");
+        assert_eq!(c.synonyms().normalize("登记失业率"), "失业率");
+        let (p2, w) = parse_toml("[targets.synonyms]\n\"地区生产总值\" = [\"经济增速\"]\n");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            p2.target_synonyms.get("地区生产总值").map(Vec::len),
+            Some(1)
+        );
+        let (_, w) = parse_settings(&json!({ "targets": { "synonyms": { "a": 3 } } }));
+        assert_eq!(w.len(), 1, "{w:?}");
     }
 
     #[test]

@@ -89,6 +89,29 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     }
 }
 
+/// Text back to bytes in the encoding it was read from (BOM included), so that writing a fixed
+/// file changes only what the fixes changed.
+pub fn encode(text: &str, encoding: SourceEncoding) -> Vec<u8> {
+    match encoding {
+        SourceEncoding::Utf8 => text.as_bytes().to_vec(),
+        SourceEncoding::Utf8Bom => {
+            let mut b = vec![0xEF, 0xBB, 0xBF];
+            b.extend_from_slice(text.as_bytes());
+            b
+        }
+        SourceEncoding::Utf16Le | SourceEncoding::Utf16Be => {
+            let le = encoding == SourceEncoding::Utf16Le;
+            let mut b = Vec::with_capacity(2 + text.len() * 2);
+            for u in std::iter::once(0xFEFF).chain(text.encode_utf16()) {
+                b.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            b
+        }
+        // GB18030 maps every Unicode scalar value, so nothing is lost.
+        SourceEncoding::Gb18030 => GB18030.encode(text).0.into_owned(),
+    }
+}
+
 /// Rejects decoded text that is mostly control characters (a binary file that happens to decode).
 fn checked(text: String, encoding: SourceEncoding) -> Result<Decoded, DecodeError> {
     let mut controls = 0usize;
@@ -186,6 +209,21 @@ mod tests {
         );
         let controls: Vec<u8> = (1u8..8).cycle().take(200).collect();
         assert_eq!(decode(&controls), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn encode_round_trips_every_encoding() {
+        let text = "北京市政府工作报告\r\n一、甲𠮷\n";
+        for enc in [
+            SourceEncoding::Utf8,
+            SourceEncoding::Utf8Bom,
+            SourceEncoding::Utf16Le,
+            SourceEncoding::Utf16Be,
+            SourceEncoding::Gb18030,
+        ] {
+            let d = decode(&encode(text, enc)).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding), (text, enc));
+        }
     }
 
     #[test]

@@ -321,3 +321,76 @@ fn cli_and_server_report_the_same_findings() {
         }
     }
 }
+
+/// A report with one problem of several rules, and what `fix` makes of it.
+const FIXABLE: &str = "政府工作报告\n各位代表：\n一、回顾\n习近平总书记先后 10 次视察北京,推动建設。\n- 3 -\n三、任务\n正文。\n";
+const FIXED: &str = "政府工作报告\n各位代表：\n一、回顾\n习近平总书记先后10次视察北京，推动建设。\n二、任务\n正文。\n";
+
+#[test]
+fn fix_writes_a_fixed_copy_and_leaves_the_original() {
+    let dir = TempDir::new("fix-copy");
+    let file = dir.path().join("report.txt");
+    std::fs::write(&file, FIXABLE).unwrap();
+    let r = run(&["fix", path_str(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("report.fixed.txt"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), FIXABLE);
+    let copy = dir.path().join("report.fixed.txt");
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), FIXED);
+    // The fixed copy checks clean.
+    let r = run(&["check", "--fail-on", "hint", path_str(&copy)]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn fix_write_keeps_a_backup_and_the_encoding() {
+    let dir = TempDir::new("fix-write");
+    let file = dir.path().join("report.txt");
+    let gbk = report_lsp::decode::encode(FIXABLE, report_lsp::decode::SourceEncoding::Gb18030);
+    std::fs::write(&file, &gbk).unwrap();
+    let r = run(&["fix", "--write", path_str(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("report.txt.bak")).unwrap(),
+        gbk
+    );
+    let fixed = report_lsp::decode::read_file(&file).unwrap();
+    assert_eq!(fixed.text, FIXED);
+    assert_eq!(fixed.encoding, report_lsp::decode::SourceEncoding::Gb18030);
+    // A second run has nothing to do and writes no second backup.
+    let r = run(&["fix", "--write", path_str(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("nothing to fix"), "{}", r.stderr);
+    assert!(!dir.path().join("report.txt.bak.1").exists());
+}
+
+#[test]
+fn fix_refuses_to_write_without_a_backup() {
+    let dir = TempDir::new("fix-nobak");
+    let file = dir.path().join("report.txt");
+    std::fs::write(&file, FIXABLE).unwrap();
+    // A directory where the backup file should go makes the backup copy fail.
+    std::fs::create_dir(dir.path().join("report.txt.bak")).unwrap();
+    for k in 1..1000 {
+        std::fs::create_dir(dir.path().join(format!("report.txt.bak.{k}"))).unwrap();
+    }
+    let r = run(&["fix", "--write", path_str(&file)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("left unchanged"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), FIXABLE);
+}
+
+#[test]
+fn fix_to_stdout_and_unreadable_input() {
+    let dir = TempDir::new("fix-stdout");
+    let file = dir.path().join("report.txt");
+    std::fs::write(&file, FIXABLE).unwrap();
+    let r = run(&["fix", "--stdout", path_str(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, FIXED);
+    let bin = dir.path().join("binary.txt");
+    std::fs::write(&bin, [0u8; 32]).unwrap();
+    let r = run(&["fix", path_str(&bin)]);
+    assert_eq!(r.code, 2);
+    assert!(!dir.path().join("binary.fixed.txt").exists());
+}

@@ -103,6 +103,13 @@ fn initialize_round_trip_and_position_encodings() {
 }
 
 #[test]
+fn exit_without_shutdown_is_an_error_status() {
+    let s = Server::start(Options::default());
+    let status = s.exit();
+    assert_eq!(status.code(), Some(1), "exit status {status:?}");
+}
+
+#[test]
 fn document_symbols_and_folding_of_a_real_report() {
     let text = std::fs::read_to_string("tests/fixtures/corpus/beijing-2020-report.txt").unwrap();
     let mut s = start();
@@ -637,5 +644,56 @@ fn first_diagnostics_already_use_the_client_settings() {
             json!([]),
             "round {round}: diagnostics before the settings were applied"
         );
+    }
+}
+
+/// `source.fixAll` on the report extracted from a PDF (hundreds of fixes of six rules, astral-free
+/// CJK text) gives, in every position encoding, exactly the text the core's fix-all produces;
+/// the per-rule "fix all in this file" action fixes every finding of that rule.
+#[test]
+fn fix_all_on_a_real_report_in_every_encoding() {
+    let text =
+        std::fs::read_to_string("tests/fixtures/corpus/beijing-2023-report-from-pdf.txt").unwrap();
+    let expected = report_lsp::analysis::fix::fix_all(&text, &Default::default()).text;
+    for enc in ["utf-8", "utf-16", "utf-32"] {
+        let mut s = Server::start(Options {
+            position_encodings: Some(vec![enc]),
+            ..Options::default()
+        });
+        s.open(URI, &text, 1);
+        let _ = s.diagnostics(URI, Some(1));
+        let params = json!({
+            "textDocument": { "uri": URI },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": { "diagnostics": [], "only": ["source.fixAll"] },
+        });
+        let actions = s.request("textDocument/codeAction", params);
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "{enc}: {actions:?}");
+        let edits = workspace_edits(&actions[0]["edit"], URI);
+        assert_eq!(apply_edits(&text, &edits, enc), expected, "{enc}");
+
+        // The first line with a half-width comma: the per-rule action for punctuation.
+        let line = text.lines().position(|l| l.contains(',')).unwrap();
+        let params = json!({
+            "textDocument": { "uri": URI },
+            "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 100000 } },
+            "context": { "diagnostics": [], "only": ["quickfix"] },
+        });
+        let actions = s.request("textDocument/codeAction", params);
+        let all_commas = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"].as_str().unwrap().contains("“punctuation-width”"))
+            .unwrap_or_else(|| panic!("{enc}: no per-rule fix-all in {actions}"));
+        let fixed = apply_edits(&text, &workspace_edits(&all_commas["edit"], URI), enc);
+        let a = report_lsp::analysis::Analysis::new(&fixed);
+        let left = report_lsp::analysis::rules::run(
+            &a,
+            &Default::default(),
+            &[report_lsp::analysis::rules::find_rule("punctuation-width").unwrap()],
+        );
+        assert!(left.findings.is_empty(), "{enc}: {:?}", left.findings.len());
     }
 }

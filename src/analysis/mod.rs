@@ -3,33 +3,77 @@
 
 pub mod duplicates;
 pub mod finding;
+pub mod fix;
 pub mod heading;
 pub mod numeral;
 pub mod outline;
 pub mod rules;
+pub mod targets;
 pub mod text;
 
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
 use outline::Outline;
+use targets::{Synonyms, Target};
 use text::Line;
 
 /// Everything derived from one document text, computed once per snapshot and shared by the
-/// features (outline, folding, rules).
+/// features (outline, folding, rules, targets).
 #[derive(Debug, Clone)]
 pub struct Analysis<'t> {
-    pub text: &'t str,
+    /// Borrowed for a one-off analysis; owned ([`Analysis::owned`]) when a server keeps it
+    /// between requests.
+    pub text: Cow<'t, str>,
     pub lines: Vec<Line>,
     pub outline: Outline,
+    synonyms: Arc<Synonyms>,
+    targets: OnceLock<Vec<Target>>,
+}
+
+impl Analysis<'static> {
+    /// Owning its text: an analysis that can be kept and shared (the server's cache of open
+    /// documents, `lsp/analysis_cache.rs`).
+    pub fn owned(text: String, synonyms: Arc<Synonyms>) -> Analysis<'static> {
+        Analysis::build(Cow::Owned(text), synonyms)
+    }
 }
 
 impl<'t> Analysis<'t> {
+    /// With the built-in indicator synonyms.
     pub fn new(text: &'t str) -> Analysis<'t> {
-        let lines = text::split_lines(text);
-        let outline = outline::build(text, &lines);
+        static BUILTIN: OnceLock<Arc<Synonyms>> = OnceLock::new();
+        let synonyms = BUILTIN.get_or_init(|| Arc::new(Synonyms::builtin()));
+        Analysis::with_synonyms(text, synonyms.clone())
+    }
+
+    /// With the synonym table in force (built-in + the `targets.synonyms` setting).
+    pub fn with_synonyms(text: &'t str, synonyms: Arc<Synonyms>) -> Analysis<'t> {
+        Analysis::build(Cow::Borrowed(text), synonyms)
+    }
+
+    fn build(text: Cow<'t, str>, synonyms: Arc<Synonyms>) -> Analysis<'t> {
+        let lines = text::split_lines(&text);
+        let outline = outline::build(&text, &lines);
         Analysis {
             text,
             lines,
             outline,
+            synonyms,
+            targets: OnceLock::new(),
         }
+    }
+
+    /// Every target, result and plan figure, in document order; computed on first use, once
+    /// per snapshot.
+    pub fn targets(&self) -> &[Target] {
+        self.targets.get_or_init(|| {
+            targets::extract(&self.text, &self.lines, &self.outline, &self.synonyms)
+        })
+    }
+
+    pub fn synonyms(&self) -> &Arc<Synonyms> {
+        &self.synonyms
     }
 }
 

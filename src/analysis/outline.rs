@@ -144,7 +144,7 @@ fn next_nonblank(lines: &[Line], from: usize) -> Option<usize> {
 
 /// Whether a line ends where a sentence or a heading may end, so that the next line starts
 /// something new rather than continuing a sentence broken by a PDF line break.
-fn ends_cleanly(s: &str) -> bool {
+pub(crate) fn ends_cleanly(s: &str) -> bool {
     let Some(last) = s.chars().last() else {
         return true;
     };
@@ -204,10 +204,11 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         // title or any title-shaped line followed by a dateline (another pasted copy).
         let title_shaped =
             short && is_short_title_shape(&key) && !is_dateline(t) && !is_speaker_line(t);
+        // A title names the document (报告, 纲要…): a line without such a word before a dateline
+        // is the speaker (吾拉木江·热依木), not a title.
         let is_title = title_shaped
-            && ((in_front_matter
-                && title_key.is_none()
-                && (has_document_keyword(&key) || next_is_dateline))
+            && has_document_keyword(&key)
+            && ((in_front_matter && title_key.is_none())
                 || (title_key.as_deref() == Some(key.as_str()) && !in_front_matter)
                 || (next_is_dateline && has_document_keyword(&key) && !in_front_matter));
         if is_title || (!in_front_matter && is_appendix_marker(t)) {
@@ -735,6 +736,53 @@ mod tests {
             got.contains("2.10大价值创新园区：海珠 [arabic-dot]"),
             "{got}"
         );
+    }
+
+    #[test]
+    fn six_levels_of_families_nest_in_document_order() {
+        let text = "第一部分　总体要求\n正文。\n一、指导思想\n正文。\n（一）基本原则\n正文。\n１．坚持稳中求进\n正文。\n（1）稳增长\n正文。\n①稳投资\n正文。\n②稳消费\n正文。\n(2)调结构\n正文。\n２．坚持改革\n正文。\n(二)主要目标\n正文。\n二、重点任务\n正文。\n第二部分　保障措施\n正文。\n";
+        let expected = "\
+第一部分 总体要求 [part] L1-24
+  一、指导思想 [cn-comma] L3-20
+    （一）基本原则 [cn-paren] L5-18
+      １．坚持稳中求进 [arabic-dot] L7-16
+        （1）稳增长 [arabic-paren] L9-14
+          ①稳投资 [circled] L11-12
+          ②稳消费 [circled] L13-14
+        (2)调结构 [arabic-paren] L15-16
+      ２．坚持改革 [arabic-dot] L17-18
+    (二)主要目标 [cn-paren] L19-20
+  二、重点任务 [cn-comma] L21-22
+第二部分 保障措施 [part] L23-24
+";
+        assert_eq!(
+            render(text).replace("L1-24", "L1-22"),
+            expected.replace("L1-24", "L1-22")
+        );
+    }
+
+    #[test]
+    fn paren_sections_above_comma_sections_when_the_document_says_so() {
+        // Some district reports number their top level （一） and use 1、 below.
+        let text =
+            "（一）经济发展\n正文。\n1、工业\n正文。\n2、农业\n正文。\n（二）社会事业\n正文。\n";
+        let expected = "\
+（一）经济发展 [cn-paren] L1-6
+  1、工业 [arabic-dot] L3-4
+  2、农业 [arabic-dot] L5-6
+（二）社会事业 [cn-paren] L7-8
+";
+        assert_eq!(render(text), expected);
+    }
+
+    #[test]
+    fn crlf_bom_and_astral_text_give_the_same_outline() {
+        let lf = "一、𠮷甲\n正文。\n二、乙\n正文。\n";
+        let crlf = format!("\u{FEFF}{}", lf.replace('\n', "\r\n"));
+        let cr = lf.replace('\n', "\r");
+        assert_eq!(render(lf), render(&crlf));
+        assert_eq!(render(lf), render(&cr));
+        assert!(render(lf).starts_with("一、𠮷甲 [cn-comma] L1-2\n"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The command-line shell: `serve` (the default), `check`, `outline`, `settings-schema`. Like the
 //! language server it only converts: read files, call the analysis core, print.
 
+mod fix;
 mod output;
+mod targets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,8 +35,13 @@ pub enum Command {
     Serve,
     /// Check report files and print their findings.
     Check(CheckArgs),
+    /// Apply every safe fix: write FILE.fixed.txt next to each file, or rewrite it in place with
+    /// --write (the original is kept as FILE.bak).
+    Fix(FixArgs),
     /// Print the outline (section tree) of report files.
     Outline(OutlineArgs),
+    /// Print every quantitative target, result and plan figure of report files.
+    Targets(TargetsArgs),
     /// List duplicate passages (exact and near) across the report files of folders or files.
     Duplicates(DuplicatesArgs),
     /// Print the settings schema (VS Code `contributes.configuration.properties` shape).
@@ -54,6 +61,23 @@ pub struct CheckArgs {
     /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030) or folders (their
     /// files matching workspace.include/exclude, .gitignore honoured). Duplicate passages are
     /// found within and across all of them.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Rewrite each file in place; the original is first copied to FILE.bak (FILE.bak.1, … if
+    /// that exists), and a file whose backup cannot be written is left unchanged.
+    #[arg(long)]
+    pub write: bool,
+    /// Print the fixed text of the (single) file to stdout instead of writing anything.
+    #[arg(long, conflicts_with = "write")]
+    pub stdout: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030); written back in the
+    /// same encoding.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -79,6 +103,24 @@ pub struct OutlineArgs {
     pub common: CommonArgs,
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TargetsArgs {
+    /// Output format: an aligned table, CSV (first row = header) or JSON (`{"version":1,"targets":[…]}`).
+    #[arg(long, value_enum, default_value_t = TargetsFormat::Table)]
+    pub format: TargetsFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TargetsFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -257,6 +299,8 @@ pub fn run(cli: Cli) -> ExitCode {
         None | Some(Command::Serve) => crate::lsp::run_stdio(),
         Some(Command::Check(args)) => output::check(&args),
         Some(Command::Outline(args)) => output::outline(&args),
+        Some(Command::Fix(args)) => fix::fix(&args),
+        Some(Command::Targets(args)) => targets::targets(&args),
         Some(Command::Duplicates(args)) => output::duplicates(&args),
         Some(Command::SettingsSchema) => {
             let schema = config::settings_schema();

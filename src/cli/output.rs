@@ -20,6 +20,7 @@ use crate::analysis::finding::{Finding, Language, Severity};
 use crate::analysis::outline::{Outline, SectionKind};
 use crate::analysis::rules::{self, registry};
 use crate::analysis::Analysis;
+use crate::decode::Decoded;
 use crate::position::to_cli;
 
 /// JSON output schema version; bumped on incompatible changes.
@@ -82,6 +83,24 @@ fn finding_json(f: &Finding, rope: &Rope, path: &str, lang: Language, ropes: &Ro
     )
 }
 
+/// The decoded text of `input`, or `None` after reporting why it is unreadable: on stderr, and
+/// as a JSON entry `{path, error, <list_key>: []}` for the JSON formats.
+fn readable<'a>(
+    input: &'a InputFile,
+    list_key: &str,
+    files_json: &mut Vec<Value>,
+) -> Option<&'a Decoded> {
+    match &input.result {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let path = input.path.display().to_string();
+            eprintln!("report-lsp: {path}: cannot read: {e}");
+            files_json.push(json!({ "path": path, "error": e.to_string(), list_key: [] }));
+            None
+        }
+    }
+}
+
 /// The duplicate index over every readable input, keyed by the path as printed.
 fn duplicate_index(inputs: &[InputFile], settings: &DupSettings) -> (Index, Ropes) {
     let docs: Vec<(Arc<str>, Arc<str>)> = inputs
@@ -116,14 +135,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let mut files_json = Vec::new();
     for input in &inputs {
         let path = input.path.display().to_string();
-        let decoded = match &input.result {
-            Ok(d) => d,
-            Err(e) => {
-                unreadable += 1;
-                eprintln!("report-lsp: {path}: cannot read: {e}");
-                files_json.push(json!({ "path": path, "error": e.to_string(), "findings": [] }));
-                continue;
-            }
+        let Some(decoded) = readable(input, "findings", &mut files_json) else {
+            unreadable += 1;
+            continue;
         };
         let config = config_for(&input.path, &args.common, &mut warned);
         let analysis = Analysis::new(&decoded.text);
@@ -271,14 +285,9 @@ pub fn outline(args: &OutlineArgs) -> ExitCode {
     let many = inputs.len() > 1;
     for input in &inputs {
         let path = input.path.display().to_string();
-        let decoded = match &input.result {
-            Ok(d) => d,
-            Err(e) => {
-                unreadable += 1;
-                eprintln!("report-lsp: {path}: cannot read: {e}");
-                files_json.push(json!({ "path": path, "error": e.to_string(), "sections": [] }));
-                continue;
-            }
+        let Some(decoded) = readable(input, "sections", &mut files_json) else {
+            unreadable += 1;
+            continue;
         };
         let config = config_for(&input.path, &args.common, &mut warned);
         let analysis = Analysis::new(&decoded.text);

@@ -14,9 +14,11 @@ use super::convert;
 use super::documents::Snapshot;
 use super::server::IGNORE_DUPLICATE_COMMAND;
 use crate::analysis::duplicates::{DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE};
-use crate::analysis::finding::{Edit, Language, Text};
+use crate::analysis::finding::{Edit, Finding, Language, Text};
+use crate::analysis::fix;
 use crate::analysis::outline::SectionKind;
 use crate::analysis::rules::{self, registry};
+use crate::analysis::targets::Kind;
 use crate::analysis::{folding_ranges as core_folds, Analysis};
 use crate::config::Config;
 
@@ -50,11 +52,21 @@ pub fn folding_ranges(snap: &Snapshot) -> Vec<FoldingRange> {
     convert::folding_ranges(&core_folds(&analysis))
 }
 
-/// Hover on a section heading: a short summary of the section.
-pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hover> {
-    let text = snap.text();
-    let analysis = Analysis::new(&text);
+/// Hover on a figure: the target card (see `targets.rs`); on a section heading: a short summary
+/// of the section. The document's analysis comes from `cache` (reused while the document is
+/// unchanged).
+pub fn hover(
+    snap: &Snapshot,
+    position: Position,
+    lang: Language,
+    index: &super::targets::TargetsIndex,
+    cache: &super::analysis_cache::AnalysisCache,
+) -> Option<Hover> {
+    let analysis = cache.get(snap, index.synonyms());
     let offset = convert::offset(&snap.rope, position, snap.encoding);
+    if let Some(h) = super::targets::hover(snap, &analysis, offset, index, lang) {
+        return Some(h);
+    }
     let o = &analysis.outline;
     let (_, s) = o
         .sections
@@ -94,6 +106,35 @@ pub fn hover(snap: &Snapshot, position: Position, lang: Language) -> Option<Hove
             Language::En => format!(" · {items} list items"),
         });
     }
+    let figures: Vec<_> = analysis
+        .targets()
+        .iter()
+        .filter(|t| s.range.start <= t.range.start && t.range.end <= s.range.end)
+        .collect();
+    if !figures.is_empty() {
+        let count = |k: Kind| figures.iter().filter(|t| t.kind == k).count();
+        let (t, r, p) = (count(Kind::Target), count(Kind::Result), count(Kind::Plan));
+        let mut parts = Vec::new();
+        for (n, zh, en) in [
+            (t, "目标", "targets"),
+            (p, "规划目标", "plan goals"),
+            (r, "完成数", "results"),
+        ] {
+            if n > 0 {
+                parts.push(match lang {
+                    Language::Zh => format!("{n}项{zh}"),
+                    Language::En => format!("{n} {en}"),
+                });
+            }
+        }
+        body.push_str(&format!(
+            " · {}",
+            parts.join(match lang {
+                Language::Zh => "、",
+                Language::En => ", ",
+            })
+        ));
+    }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -132,19 +173,15 @@ fn workspace_edit(snap: &Snapshot, edits: Vec<TextEdit>, document_changes: bool)
     }
 }
 
-/// Merges edits from several fixes: identical edits once, overlapping ones dropped (the earlier
-/// wins), in document order.
-pub fn merge_edits(mut edits: Vec<Edit>) -> Vec<Edit> {
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    edits.dedup();
-    let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
-    for e in edits {
-        if merged.last().is_some_and(|m| e.range.start < m.range.end) {
-            continue;
-        }
-        merged.push(e);
+/// The edits of "fix all": the first pass's own edits when one pass reaches the fixed point,
+/// else one edit spanning the changed middle of the document (still exact, only coarser).
+pub fn fix_all_edits(text: &str, config: &Config) -> Option<Vec<Edit>> {
+    let all = fix::fix_all(text, &config.rules);
+    match all.passes {
+        0 => None,
+        1 => Some(all.first_pass),
+        _ => fix::minimal_edit(text, &all.text).map(|e| vec![e]),
     }
-    merged
 }
 
 pub fn code_actions(
@@ -185,17 +222,46 @@ pub fn code_actions(
         actions.extend(duplicate_actions(snap, params, lang, document_changes));
     }
 
-    if wants(only, &CodeActionKind::SOURCE_FIX_ALL) {
-        let safe: Vec<Edit> = output
-            .findings
-            .iter()
-            .flat_map(|f| f.fixes.iter().filter(|x| x.safe))
-            .flat_map(|x| x.edits.iter().cloned())
-            .collect();
-        let merged = merge_edits(safe);
-        if !merged.is_empty() {
-            let title = Text::new("修复全部可自动修复的问题", "Fix all auto-fixable problems");
+    if wants(only, &CodeActionKind::QUICKFIX) {
+        // "Fix all problems of this rule in the file", once per rule with a finding in range.
+        let mut codes: Vec<&'static str> = Vec::new();
+        for f in &output.findings {
+            let in_range = !(f.range.start > requested.end || requested.start > f.range.end);
+            if in_range && !codes.contains(&f.code) && f.fixes.iter().any(|x| x.safe) {
+                codes.push(f.code);
+            }
+        }
+        for code in codes {
+            let of_rule: Vec<&Finding> =
+                output.findings.iter().filter(|f| f.code == code).collect();
+            if of_rule.len() < 2 {
+                continue;
+            }
+            let fixes = of_rule
+                .iter()
+                .flat_map(|f| f.fixes.iter().filter(|x| x.safe).take(1));
+            let merged = fix::merge_fixes(&text, fixes);
+            if merged.is_empty() {
+                continue;
+            }
+            let title = Text::new(
+                format!("修复本文件中全部{}处“{code}”问题", of_rule.len()),
+                format!("Fix all {} \"{code}\" problems in this file", of_rule.len()),
+            );
             let edits = convert::text_edits(&merged, &snap.rope, snap.encoding);
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.get(lang).to_string(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                edit: Some(workspace_edit(snap, edits, document_changes)),
+                ..CodeAction::default()
+            }));
+        }
+    }
+
+    if wants(only, &CodeActionKind::SOURCE_FIX_ALL) {
+        if let Some(edits) = fix_all_edits(&text, config) {
+            let title = Text::new("修复全部可自动修复的问题", "Fix all auto-fixable problems");
+            let edits = convert::text_edits(&edits, &snap.rope, snap.encoding);
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: title.get(lang).to_string(),
                 kind: Some(CodeActionKind::SOURCE_FIX_ALL),
@@ -272,16 +338,19 @@ fn duplicate_actions(
 mod tests {
     use super::*;
 
-    fn e(a: usize, b: usize, t: &str) -> Edit {
-        Edit {
-            range: a..b,
-            new_text: t.into(),
-        }
-    }
-
     #[test]
-    fn merge_dedups_and_drops_overlaps() {
-        let merged = merge_edits(vec![e(5, 6, "b"), e(0, 1, "a"), e(5, 6, "b"), e(5, 9, "c")]);
-        assert_eq!(merged, vec![e(0, 1, "a"), e(5, 6, "b")]);
+    fn fix_all_edits_reproduce_the_fixed_text() {
+        let config = Config::default();
+        // Needs two passes: the heading fixes overlap (style and numbering of one prefix).
+        let text =
+            "一、甲\n正文。\n(一)子\n正文。\n（三）子\n正文。\n(四)子\n正文。\n增长 6.5%。\n";
+        let edits = fix_all_edits(text, &config).unwrap();
+        let fixed = fix::apply_edits(text, &edits);
+        assert_eq!(fixed, fix::fix_all(text, &config.rules).text);
+        assert!(
+            fixed.contains("(二)子") && fixed.contains("增长6.5%"),
+            "{fixed}"
+        );
+        assert_eq!(fix_all_edits(&fixed, &config), None);
     }
 }

@@ -13,6 +13,8 @@
 
 use std::io::Read;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, ReadBuf};
@@ -130,8 +132,23 @@ pub fn next_item(buf: &mut Vec<u8>) -> Option<Item> {
     Some(item)
 }
 
+/// Whether a re-framed message is the `shutdown` request (cheap check before a parse).
+fn is_shutdown_request(frame: &[u8]) -> bool {
+    let needle = b"\"shutdown\"";
+    frame.len() < 4096
+        && frame.windows(needle.len()).any(|w| w == needle)
+        && frame
+            .iter()
+            .position(|&b| b == b'{')
+            .and_then(|start| serde_json::from_slice::<Request>(&frame[start..]).ok())
+            .is_some_and(|r| r.method() == "shutdown" && r.id().is_some())
+}
+
 /// Stdin, re-framed on a thread of its own (a blocking read there never holds up shutdown).
-pub fn sanitized_stdin() -> ChannelReader {
+///
+/// `shutdown_seen` is set when a `shutdown` request passes, for the exit status the
+/// specification asks for (0 after `shutdown`, 1 otherwise).
+pub fn sanitized_stdin(shutdown_seen: Arc<AtomicBool>) -> ChannelReader {
     let (tx, rx) = mpsc::channel::<Vec<u8>>(16);
     std::thread::spawn(move || {
         let mut stdin = std::io::stdin().lock();
@@ -148,6 +165,9 @@ pub fn sanitized_stdin() -> ChannelReader {
             while let Some(item) = next_item(&mut buf) {
                 match item {
                     Item::Frame(frame) => {
+                        if is_shutdown_request(&frame) {
+                            shutdown_seen.store(true, Ordering::SeqCst);
+                        }
                         if tx.blocking_send(frame).is_err() {
                             return;
                         }

@@ -1,16 +1,19 @@
 //! The protocol shell. Only this module (and `main.rs` through it) knows tower-lsp.
 
+pub mod analysis_cache;
 mod convert;
 mod diagnostics;
 pub mod documents;
-mod features;
+pub mod features;
 mod framing;
 mod log;
 mod ordered;
 mod server;
+pub mod targets;
 mod workspace;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp::{LspService, Server};
@@ -34,8 +37,17 @@ pub fn run_stdio() -> ExitCode {
         }
     };
     // Not tokio's stdin: one malformed message would end tower-lsp's read loop (framing.rs).
-    runtime.block_on(serve(framing::sanitized_stdin(), tokio::io::stdout()));
-    ExitCode::SUCCESS
+    let shutdown_seen = Arc::new(AtomicBool::new(false));
+    runtime.block_on(serve(
+        framing::sanitized_stdin(shutdown_seen.clone()),
+        tokio::io::stdout(),
+    ));
+    // The specification's exit status: 0 after a `shutdown` request, 1 otherwise.
+    if shutdown_seen.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 pub async fn serve<I, O>(input: I, output: O)

@@ -8,13 +8,17 @@ use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use super::analysis_cache::AnalysisCache;
+use super::convert;
 use super::diagnostics::{self, DiagnosticsEngine};
 use super::documents::{DocumentStore, Snapshot};
 use super::features;
 use super::log::Logger;
+use super::targets::{self as target_features, TargetsIndex};
 use super::workspace::{ProgressReporter, WorkspaceEngine};
 use crate::config::{self, Config, ConfigPatch, CONFIG_FILE_NAME, SETTINGS_SECTION};
 use crate::position::Encoding;
+use crate::workspace::uri_path;
 
 #[derive(Debug, Clone, Default)]
 struct ClientCaps {
@@ -47,6 +51,10 @@ pub struct Backend {
     caps: Mutex<ClientCaps>,
     diagnostics: DiagnosticsEngine,
     log: Logger,
+    /// Targets derived from the workspace index (which the diagnostics engine owns).
+    targets: Arc<TargetsIndex>,
+    /// The analysis of each open document's current snapshot, shared by the requests.
+    analyses: Arc<AnalysisCache>,
 }
 
 impl Backend {
@@ -54,6 +62,7 @@ impl Backend {
         let config = Arc::new(RwLock::new(Config::default()));
         let diagnostics =
             DiagnosticsEngine::new(client.clone(), docs.clone(), config.clone(), log.clone());
+        let workspace = diagnostics.engine.ws.clone();
         Backend {
             client,
             docs,
@@ -63,7 +72,25 @@ impl Backend {
             caps: Mutex::new(ClientCaps::default()),
             diagnostics,
             log,
+            targets: Arc::new(TargetsIndex::new(workspace)),
+            analyses: Arc::new(AnalysisCache::default()),
         }
+    }
+
+    /// Keeps the targets index in step with the settings and the negotiated encoding.
+    fn configure_targets(&self) {
+        self.targets
+            .configure(self.config().synonyms(), self.docs.encoding());
+    }
+
+    /// Mirrors an open document into the workspace index (it shadows its file on disk).
+    fn sync_open(&self, uri: &Url) {
+        let (Some(path), Some(snap)) = (uri_path(uri.as_str()), self.docs.snapshot(uri)) else {
+            return;
+        };
+        self.engine()
+            .ws
+            .open(&path, uri.as_str(), Arc::from(snap.text()));
     }
 
     fn config(&self) -> Config {
@@ -303,6 +330,20 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: target_features::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -368,6 +409,7 @@ impl LanguageServer for Backend {
             }
         }
         self.pull_client_settings().await;
+        self.configure_targets();
         self.diagnostics.settings_ready();
         self.diagnostics.schedule_all();
         self.start_scan();
@@ -379,10 +421,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         // The text is already in the store (ordered.rs).
+        self.sync_open(&params.text_document.uri);
         self.diagnostics.schedule(params.text_document.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.sync_open(&params.text_document.uri);
         self.diagnostics.schedule(params.text_document.uri);
     }
 
@@ -398,6 +442,7 @@ impl LanguageServer for Backend {
         if let Ok(true) = guarded(&self.log, "didClose", move || engine.close(&closed)).await {
             self.diagnostics.workspace_changed(Some(&uri));
         }
+        self.analyses.remove(&uri);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -409,6 +454,7 @@ impl LanguageServer for Backend {
             self.update_layers(|l| l.client = patch);
             self.warn_settings("settings", warnings).await;
         }
+        self.configure_targets();
         self.settings_changed(&before).await;
     }
 
@@ -420,6 +466,7 @@ impl LanguageServer for Backend {
         if !configs.is_empty() {
             let before = self.config();
             self.load_config_file().await;
+            self.configure_targets();
             self.settings_changed(&before).await;
         }
         let paths: Vec<PathBuf> = files
@@ -530,8 +577,96 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let lang = self.config().language;
+        let index = self.targets.clone();
+        let cache = self.analyses.clone();
         guarded(&self.log, "hover", move || {
-            features::hover(&snap, p.position, lang)
+            features::hover(&snap, p.position, lang, &index, &cache)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "definition") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        let cache = self.analyses.clone();
+        guarded(&self.log, "definition", move || {
+            let analysis = cache.get(&snap, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::definition(&snap, &analysis, offset, &index)
+                .map(GotoDefinitionResponse::Array)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "references") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        let cache = self.analyses.clone();
+        guarded(&self.log, "references", move || {
+            let analysis = cache.get(&snap, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::references(&snap, &analysis, offset, &index)
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<Vec<SymbolInformation>>> {
+        let index = self.targets.clone();
+        let lang = self.config().language;
+        guarded(&self.log, "workspace/symbol", move || {
+            Some(target_features::workspace_symbols(
+                &index,
+                &params.query,
+                lang,
+            ))
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri, "documentHighlight") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        let cache = self.analyses.clone();
+        guarded(&self.log, "documentHighlight", move || {
+            let analysis = cache.get(&snap, index.synonyms());
+            let offset = convert::offset(&snap.rope, p.position, snap.encoding);
+            target_features::highlights(&snap, &analysis, offset)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri, "semanticTokens") else {
+            return Ok(None);
+        };
+        let index = self.targets.clone();
+        let cache = self.analyses.clone();
+        guarded(&self.log, "semanticTokens", move || {
+            let analysis = cache.get(&snap, index.synonyms());
+            Some(SemanticTokensResult::Tokens(
+                target_features::semantic_tokens(&snap, &analysis),
+            ))
         })
         .await
     }

@@ -1,3 +1,5 @@
+//! Tests of the workspace index: scanning, filters, problems, shadowing, notifications, cache.
+
 use std::fs;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

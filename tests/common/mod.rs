@@ -455,6 +455,11 @@ impl Server {
     /// shutdown, exit, and the exit status.
     pub fn shutdown(mut self) -> ExitStatus {
         assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.exit()
+    }
+
+    /// Sends `exit` (with or without a `shutdown` before) and waits for the process to end.
+    pub fn exit(mut self) -> ExitStatus {
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + TIMEOUT;
         loop {

@@ -304,6 +304,10 @@ local function server_has(sub)
   return help:find('\n%s+' .. sub .. '%s') ~= nil
 end
 
+check('the server has the targets command', function()
+  assert(server_has('targets'), 'report-lsp --help lists no targets command')
+end)
+
 -- The CLI commands fill the quickfix list, or say plainly that the server is too old.
 for _, case in ipairs({
   { sub = 'targets', cmd = 'ReportTargets', file = report },

@@ -1,3 +1,5 @@
+//! Tests of duplicate detection: segmentation, normalisation, fingerprints, matching, runs, boilerplate.
+
 use std::sync::Arc;
 
 use super::*;

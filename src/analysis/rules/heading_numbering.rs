@@ -89,12 +89,15 @@ fn check_group(
     previous_group_last: Option<u32>,
     out: &mut Vec<Finding>,
 ) {
-    let text = analysis.text;
+    let text: &str = &analysis.text;
     let mut problems = Vec::new();
     // The number each heading should carry, for the renumbering fix.
     let mut wanted = Vec::with_capacity(group.len());
     let mut fixable = true;
     let mut prev: Option<u32> = None;
+    // The outer list interrupted by an announced inner list of the same family (一、…二、 then
+    // `以下十项：` 一、…十、 then 三、): its last number and wanted number, to resume it.
+    let mut outer: Option<(u32, u32)> = None;
     for (i, s) in group.iter().enumerate() {
         let Some(actual) = s.number else { return };
         let before_start = match i {
@@ -109,8 +112,17 @@ fn check_group(
             }
         } else if actual == 1 && follows_list_announcement(analysis, s) {
             // `…重点做好以下八个方面工作：` before a new (一): a second list, not a restart.
+            if let (Some(p), Some(&w)) = (prev, wanted.last()) {
+                outer = Some((p, w));
+            }
             prev = None;
             want = 1;
+        } else if let Some((op, ow)) = outer.filter(|&(op, _)| actual == op + 1 && prev != Some(op))
+        {
+            // The outer list resumes after the inner one.
+            prev = Some(op);
+            want = ow + 1;
+            outer = None;
         }
         let expected = prev.map_or(1, |p| p + 1);
         if actual > expected
@@ -425,6 +437,15 @@ mod tests {
         assert!(messages(text).is_empty(), "{:?}", messages(text));
         let text = doc(&["（一）甲", "（二）乙", "（一）丙"]);
         assert_eq!(messages(&text).len(), 1);
+    }
+
+    #[test]
+    fn an_announced_inner_list_of_the_same_family_then_the_outer_resumes() {
+        let text = "一、回顾\n正文。\n二、任务\n承诺办好以下三件实事：\n一、甲\n二、乙\n三、丙\n三、自身建设\n正文。\n四、结语\n正文。\n";
+        assert!(messages(text).is_empty(), "{:?}", messages(text));
+        // Without the resumption the outer list is still checked.
+        let text = "一、回顾\n正文。\n二、任务\n承诺办好以下三件实事：\n一、甲\n二、乙\n三、丙\n五、结语\n正文。\n";
+        assert_eq!(messages(text).len(), 1, "{:?}", messages(text));
     }
 
     #[test]

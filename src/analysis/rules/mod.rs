@@ -4,10 +4,22 @@
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::finding::{Finding, Severity};
+use std::ops::Range;
+
+use super::finding::{Edit, Finding, Fix, Severity, Text};
+use super::text::Line;
 use super::Analysis;
 
+pub mod announced_count;
+pub mod broken_line;
+pub mod cjk_digit_spacing;
+pub mod conflicting_figure;
+pub mod enumeration_mismatch;
 pub mod heading_numbering;
+pub mod heading_style;
+pub mod page_debris;
+pub mod punctuation_width;
+pub mod variant_character;
 
 /// Documentation of a rule, rendered into docs/rules.md.
 pub struct RuleMeta {
@@ -26,7 +38,101 @@ pub trait Rule: Sync {
 
 /// Every rule of report-lsp.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    &[&heading_numbering::HeadingNumbering]
+    &[
+        &heading_numbering::HeadingNumbering,
+        &heading_style::HeadingStyle,
+        &announced_count::AnnouncedCount,
+        &conflicting_figure::ConflictingFigure,
+        &enumeration_mismatch::EnumerationMismatch,
+        &broken_line::BrokenLine,
+        &page_debris::PageDebris,
+        &punctuation_width::PunctuationWidth,
+        &cjk_digit_spacing::CjkDigitSpacing,
+        &variant_character::VariantCharacter,
+    ]
+}
+
+/// A finding of `meta`'s rule at its default severity, without related locations or fixes.
+pub(crate) fn finding(
+    meta: &'static RuleMeta,
+    range: Range<usize>,
+    zh: impl Into<String>,
+    en: impl Into<String>,
+) -> Finding {
+    Finding {
+        code: meta.code,
+        severity: meta.default_severity,
+        range,
+        message: Text::new(zh, en),
+        related: Vec::new(),
+        fixes: Vec::new(),
+    }
+}
+
+/// A safe fix from a title and edits (sorted by the caller).
+pub(crate) fn safe_fix(zh: impl Into<String>, en: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        title: Text::new(zh, en),
+        edits,
+        safe: true,
+    }
+}
+
+/// Index of the line holding `offset` (lines are sorted by start).
+pub(crate) fn line_index(lines: &[Line], offset: usize) -> usize {
+    lines
+        .partition_point(|l| l.start <= offset)
+        .saturating_sub(1)
+}
+
+/// The byte range of `lines[i]` together with its line terminator, so that removing it removes
+/// the line; for the last line, the terminator before it instead.
+pub(crate) fn whole_line(text: &str, lines: &[Line], i: usize) -> Range<usize> {
+    match lines.get(i + 1) {
+        Some(next) => lines[i].start..next.start,
+        None => {
+            let start = i.checked_sub(1).map_or(lines[i].start, |p| lines[p].end);
+            start..lines[i].end.min(text.len())
+        }
+    }
+}
+
+/// docs/rules.md: every rule of the registry in fixed sections. A test regenerates the file and
+/// fails on a difference (`UPDATE_EXPECT=1` refreshes it).
+pub fn render_docs() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from the rule registry (src/analysis/rules/); do not edit. \
+         Refresh with `UPDATE_EXPECT=1 cargo test --test docs`. -->\n\n\
+         Every rule has a stable code: the diagnostic code, the key under `rules` in the settings \
+         and the anchor of its section here. A rule is switched off with `\"off\"` or re-graded \
+         with a severity (`error`, `warning`, `info`, `hint`), in `report-lsp.toml`:\n\n\
+         ```toml\n[rules]\n\"punctuation-width\" = \"off\"\n\"broken-line\" = \"error\"\n```\n\n\
+         or in the editor settings (`reportLsp.rules`). Fixes marked safe are applied by \
+         `source.fixAll` and by `report-lsp fix`.\n\n| code | default | summary |\n| --- | --- | --- |\n",
+    );
+    for r in registry() {
+        let m = r.meta();
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            m.code,
+            m.code,
+            m.default_severity.as_str(),
+            m.summary_en
+        ));
+    }
+    for r in registry() {
+        let m = r.meta();
+        out.push_str(&format!(
+            "\n## {}\n\n{}\n\n{}\n\nDefault severity: **{}**.\n\n### Why\n\n{}\n\n### Example\n\n```text\n{}\n```\n",
+            m.code,
+            m.summary_zh,
+            m.summary_en,
+            m.default_severity.as_str(),
+            m.why,
+            m.example
+        ));
+    }
+    out
 }
 
 pub fn find_rule(code: &str) -> Option<&'static dyn Rule> {

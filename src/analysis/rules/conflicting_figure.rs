@@ -1,0 +1,245 @@
+//! `conflicting-figure`: one report gives the same indicator, for the same period and of the
+//! same kind (target, result, plan goal), two values that cannot both hold (`增长6.5%左右` here,
+//! `增长7%左右` there). Built on the figures of [`crate::analysis::targets`].
+
+use std::collections::HashMap;
+
+use crate::analysis::finding::{Finding, Related, Severity, Text};
+use crate::analysis::targets::{Bound, Direction, Kind, Period, Target};
+use crate::analysis::Analysis;
+
+use super::{finding, Rule, RuleMeta};
+
+pub struct ConflictingFigure;
+
+static META: RuleMeta = RuleMeta {
+    code: "conflicting-figure",
+    default_severity: Severity::Warning,
+    summary_en: "One indicator, period and kind given two incompatible values in one report.",
+    summary_zh: "同一报告中同一指标、同一时期、同一类型的数值前后不一致。",
+    why: "A goal is often stated twice — in the summary of the year's goals and again in the \
+          section that carries it out — and one of the two is not updated when the figure \
+          changes during drafting. Values are compared with their bounds: `6%以上` and `6.5%左右` \
+          agree, `6.5%左右` and `7%左右` do not. Figures whose indicator is not written out, \
+          breakdowns introduced by `其中`, averages and cumulative figures (`年均`, `累计`), parts of a \
+          year, different units or directions are not compared; only goals (targets and plan \
+          goals, in a sentence that states a goal) are, since result figures of one period come \
+          in too many breakdowns to compare safely; and only \
+          the well-known indicators of the synonym table (and the `targets.synonyms` setting) \
+          are compared, because names extracted from free prose are too loose.",
+    example: "今年主要预期目标是：地区生产总值增长6.5%左右……\n稳增长的目标是：地区生产总值增长7%左右   ← 2023年目标“地区生产总值”前文为6.5%左右，此处为7%左右，数值不一致",
+};
+
+/// The values a figure allows, as an interval.
+fn interval(t: &Target) -> (f64, f64) {
+    match t.bound {
+        Bound::Exact | Bound::About => (t.value, t.value),
+        Bound::AtLeast | Bound::Above => (t.value, f64::INFINITY),
+        Bound::AtMost | Bound::Below => (f64::NEG_INFINITY, t.value),
+        Bound::Range => (t.value, t.value_max.unwrap_or(t.value)),
+    }
+}
+
+fn compatible(a: &Target, b: &Target) -> bool {
+    let (a0, a1) = interval(a);
+    let (b0, b1) = interval(b);
+    // A tolerance for rounding of the same figure (6.5 and 6.50).
+    let eps = 1e-9;
+    a0 <= b1 + eps && b0 <= a1 + eps
+}
+
+type Key<'a> = (&'a str, Period, Kind, &'a str, DirectionKey, bool);
+
+/// Direction as a hashable key (a figure `保持在` and one `达到` both state a level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum DirectionKey {
+    Change(bool),
+    Level,
+}
+
+fn direction_key(d: Direction) -> DirectionKey {
+    match d {
+        Direction::Increase => DirectionKey::Change(true),
+        Direction::Decrease => DirectionKey::Change(false),
+        Direction::Reach | Direction::Keep | Direction::Level => DirectionKey::Level,
+    }
+}
+
+/// The characters just before the statement and the statement itself.
+fn lead_and_statement<'t>(text: &'t str, t: &Target) -> (String, &'t str) {
+    let start = t.statement().start;
+    let before: String = text[..start]
+        .chars()
+        .rev()
+        .take(16)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (before, &text[t.statement()])
+}
+
+/// Figures that are not one statement of the period's value: a breakdown (`其中2022年…`), an
+/// average or cumulative rate (`年均`, `累计`, `两年平均`), a part of a year (`一季度`, `上半年`),
+/// a comparison (`比全国高`), or one of a 城乡 pair.
+fn not_comparable(text: &str, t: &Target) -> bool {
+    let (before, statement) = lead_and_statement(text, t);
+    const WORDS: [&str; 16] = [
+        "其中",
+        "包括",
+        "年均",
+        "平均",
+        "累计",
+        "五年",
+        "两年",
+        "三年",
+        "季度",
+        "上半年",
+        "月份",
+        "比全国",
+        "高于",
+        "低于",
+        "城乡",
+        "分别",
+    ];
+    WORDS
+        .iter()
+        .any(|w| statement.contains(w) || before.contains(w))
+        || t.indicator_text.starts_with("城乡")
+}
+
+/// Whether the statement's paragraph states a goal, not a result or a comparison.
+fn in_goal_sentence(analysis: &Analysis<'_>, t: &Target) -> bool {
+    let i = super::line_index(&analysis.lines, t.range.start);
+    let Some(line) = analysis.lines.get(i) else {
+        return false;
+    };
+    let s = &analysis.text[line.trimmed()];
+    // Only an explicit statement of goals: `预期目标是`, `目标任务`. Sentences with `要`,
+    // `确保` also carry last year's results, which the period classification cannot always
+    // tell apart.
+    let Some(k) = s.find("目标").or_else(|| s.find("预期")) else {
+        return false;
+    };
+    // A yearly goal in a paragraph about a five-year plan may be the plan's goal.
+    if t.kind == Kind::Target
+        && [
+            "五年",
+            "十一五",
+            "十二五",
+            "十三五",
+            "十四五",
+            "十五五",
+            "规划",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
+    {
+        return false;
+    }
+    // The goal word comes before the figure, in the same line, and no `到20xx年` milestone
+    // of a multi-step plan stands between them.
+    let at = t.range.start.saturating_sub(line.trim_start);
+    k < at && !s[k..at.min(s.len())].contains("到20")
+}
+
+impl Rule for ConflictingFigure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
+        let text: &str = &analysis.text;
+        let mut first: HashMap<Key<'_>, Vec<&Target>> = HashMap::new();
+        for t in analysis.targets() {
+            let Some(period) = t.period else { continue };
+            // Only indicators of the synonym table: free-form names extracted from prose
+            // (`分别增加学位`) are too loose to compare.
+            if t.indicator_range.is_empty()
+                || !matches!(t.kind, Kind::Target | Kind::Plan)
+                || !analysis.synonyms().is_canonical(&t.indicator)
+                || not_comparable(text, t)
+                || !in_goal_sentence(analysis, t)
+            {
+                continue;
+            }
+            let key = (
+                t.indicator.as_str(),
+                period,
+                t.kind,
+                t.unit.as_str(),
+                direction_key(t.direction),
+                // A point value and a bound are different kinds of statement.
+                matches!(t.bound, Bound::Exact | Bound::About),
+            );
+            let seen = first.entry(key).or_default();
+            // Compare with the first statement this one disagrees with; report each pair once.
+            if let Some(other) = seen.iter().find(|o| !compatible(o, t)) {
+                let quote = |x: &Target| text[x.statement()].to_string();
+                let shown = |x: &Target| format!("{}{}{}", x.value_label(), x.unit, x.bound.zh());
+                let mut f = finding(
+                    &META,
+                    t.statement(),
+                    format!(
+                        "{}{}“{}”前文为{}，此处为{}，数值不一致",
+                        period.label(),
+                        t.kind.zh(),
+                        t.indicator,
+                        shown(other),
+                        shown(t)
+                    ),
+                    format!(
+                        "{} {} \"{}\" is {} earlier but {} here",
+                        period.label(),
+                        t.kind.en(),
+                        t.indicator,
+                        shown(other),
+                        shown(t)
+                    ),
+                );
+                f.related.push(Related {
+                    file: None,
+                    range: other.statement(),
+                    message: Text::new(
+                        format!("前文：“{}”", quote(other)),
+                        format!("earlier: \"{}\"", quote(other)),
+                    ),
+                });
+                out.push(f);
+            }
+            seen.push(t);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::{run, RuleSettings};
+
+    fn check(text: &str) -> Vec<String> {
+        let a = Analysis::new(text);
+        run(&a, &RuleSettings::default(), &[&ConflictingFigure])
+            .findings
+            .iter()
+            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
+            .collect()
+    }
+
+    const HEAD: &str = "2023年政府工作报告\n各位代表：\n一、2023年主要任务\n";
+
+    #[test]
+    fn the_same_target_with_two_values() {
+        let text = format!("{HEAD}今年经济社会发展主要预期目标是：地区生产总值增长6.5%左右。\n（一）稳增长\n稳增长的目标是：地区生产总值增长7%左右，城镇调查失业率控制在5%以内。\n");
+        let got = check(&text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("前文为6.5%左右，此处为7%左右"), "{got:?}");
+    }
+
+    #[test]
+    fn compatible_or_different_figures_are_not_conflicts() {
+        // Same value repeated; a bound that contains the other; another unit; a breakdown.
+        let text = format!("{HEAD}今年主要预期目标是：地区生产总值增长6.5%左右，一般公共预算收入增长4%以上。\n（一）稳增长\n确保地区生产总值增长6.5%左右，一般公共预算收入增长4.5%左右，地区生产总值达到4.5万亿元。\n新增免减退缓税费5300亿元，其中小微企业减税降费2000亿元。\n");
+        assert!(check(&text).is_empty(), "{:?}", check(&text));
+    }
+}

@@ -1,0 +1,395 @@
+//! `heading-style`: sibling headings of one numbering family written in different forms —
+//! `（一）` beside `(二)`, `1.` beside `1、` or `１．`, `第一章` beside `第2章`, a blank after some
+//! numbers and not others. Fix: convert the group to the form most headings of that family use
+//! in the document (ties go to the GB/T 9704 form: `一、` `（一）` `1.` `（1）`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::analysis::finding::{Edit, Finding, Fix, Related, Severity, Text};
+use crate::analysis::heading::Family;
+use crate::analysis::numeral::{format_arabic, format_chinese};
+use crate::analysis::outline::{Section, SectionKind};
+use crate::analysis::text::is_blank_char;
+use crate::analysis::Analysis;
+
+use super::{finding, safe_fix, Rule, RuleMeta};
+
+pub struct HeadingStyle;
+
+static META: RuleMeta = RuleMeta {
+    code: "heading-style",
+    default_severity: Severity::Warning,
+    summary_en: "Sibling headings write their numbers in different forms (`（一）` beside `(二)`).",
+    summary_zh: "同级标题编号形式不统一（“（一）”与“(二)”混用）。",
+    why: "GB/T 9704 fixes one form per level (一、 （一） 1. （1））. Drafts assembled from \
+          several contributors, or passed through a PDF, mix full- and half-width brackets, \
+          `1.` and `1、`, full-width digits and stray blanks after the number; the mix is \
+          visible on the printed page. The fix converts the group to the form the document \
+          uses most often for that family.",
+    example: "（一）坚持规划引领\n(二) 深化非首都功能疏解   ← 同级标题编号形式不统一：此处为“(二) ”，本文多数为“（一）”",
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Digits {
+    Chinese,
+    Ascii,
+    Fullwidth,
+}
+
+/// How one heading writes its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Form {
+    open: Option<char>,
+    close: char,
+    digits: Digits,
+}
+
+fn is_chapter(f: Family) -> bool {
+    matches!(f, Family::Part | Family::Pian | Family::Zhang | Family::Jie)
+}
+
+/// The GB/T 9704 form of a family, preferred on ties.
+fn standard(family: Family, like: Form) -> Form {
+    let (open, close, digits) = match family {
+        Family::CnComma => (None, '、', Digits::Chinese),
+        Family::CnParen => (Some('（'), '）', Digits::Chinese),
+        Family::ArabicDot => (None, '.', Digits::Ascii),
+        Family::ArabicParen => (Some('（'), '）', Digits::Ascii),
+        _ => (like.open, like.close, Digits::Chinese),
+    };
+    Form {
+        open,
+        close,
+        digits,
+    }
+}
+
+struct Numbered<'a> {
+    section: &'a Section,
+    prefix: Range<usize>,
+    number: u32,
+    form: Form,
+}
+
+fn numbered<'a>(text: &str, s: &'a Section) -> Option<Numbered<'a>> {
+    let family = s.family?;
+    if s.kind != SectionKind::Heading || !family.is_numbered() || family == Family::Circled {
+        return None;
+    }
+    let prefix = s.prefix.clone()?;
+    let numeral = text.get(s.numeral.clone()?)?;
+    let marker = s.marker?;
+    let digits = if numeral.chars().any(|c| c.is_ascii_digit()) {
+        Digits::Ascii
+    } else if numeral.chars().any(|c| ('０'..='９').contains(&c)) {
+        Digits::Fullwidth
+    } else {
+        Digits::Chinese
+    };
+    Some(Numbered {
+        section: s,
+        prefix,
+        number: s.number?,
+        form: Form {
+            open: marker.open,
+            close: marker.close,
+            digits,
+        },
+    })
+}
+
+/// The prefix of heading `h` rewritten in `form`.
+fn render(text: &str, family: Family, h: &Numbered<'_>, form: Form) -> String {
+    let numeral = match form.digits {
+        Digits::Chinese => format_chinese(h.number),
+        Digits::Ascii => format_arabic(h.number, false),
+        Digits::Fullwidth => format_arabic(h.number, true),
+    };
+    let mut s = String::new();
+    if is_chapter(family) {
+        // 第 + numeral + unit, keeping the unit as written.
+        let unit: String = text[h.prefix.clone()]
+            .chars()
+            .rev()
+            .take_while(|c| {
+                !c.is_ascii_digit()
+                    && !('０'..='９').contains(c)
+                    && !"零〇一二两三四五六七八九十百".contains(*c)
+                    && !is_blank_char(*c)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        s.push('第');
+        s.push_str(&numeral);
+        s.push_str(&unit);
+    } else {
+        if let Some(o) = form.open {
+            s.push(o);
+        }
+        s.push_str(&numeral);
+        if form.close != '\0' {
+            s.push(form.close);
+        }
+    }
+    s
+}
+
+/// The edit turning the prefix of `h` into `form` (blanks after the number are left as they
+/// are: they vary with the number's width and are not a form of their own).
+fn convert(text: &str, family: Family, h: &Numbered<'_>, form: Form) -> Edit {
+    Edit {
+        range: h.prefix.clone(),
+        new_text: render(text, family, h, form),
+    }
+}
+
+fn shown(text: &str, h: &Numbered<'_>) -> String {
+    text[h.prefix.clone()].to_string()
+}
+
+impl Rule for HeadingStyle {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
+        let text: &str = &analysis.text;
+        let outline = &analysis.outline;
+        let all: Vec<Numbered<'_>> = outline
+            .sections
+            .iter()
+            .filter_map(|s| numbered(text, s))
+            .collect();
+        // The document's majority form per family, ties to the standard form, then first seen.
+        let mut counts: HashMap<Family, Vec<(Form, usize)>> = HashMap::new();
+        for h in &all {
+            let Some(family) = h.section.family else {
+                continue;
+            };
+            let v = counts.entry(family).or_default();
+            match v.iter_mut().find(|(f, _)| *f == h.form) {
+                Some((_, n)) => *n += 1,
+                None => v.push((h.form, 1)),
+            }
+        }
+        let majority: HashMap<Family, (Form, usize)> = counts
+            .iter()
+            .map(|(&family, v)| {
+                let best = v.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                let std = standard(family, v[0].0);
+                let form = if v.iter().any(|(f, n)| *f == std && *n == best) {
+                    std
+                } else {
+                    v.iter().find(|(_, n)| *n == best).map_or(std, |(f, _)| *f)
+                };
+                (family, (form, best))
+            })
+            .collect();
+
+        // Sibling groups: same parent, same family.
+        type Group<'g, 'h> = ((Option<usize>, Family), Vec<&'g Numbered<'h>>);
+        let mut groups: Vec<Group<'_, '_>> = Vec::new();
+        for h in &all {
+            let Some(family) = h.section.family else {
+                continue;
+            };
+            let key = (h.section.parent, family);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(h),
+                None => groups.push((key, vec![h])),
+            }
+        }
+        for ((_, family), group) in groups {
+            let Some(&(target, target_count)) = majority.get(&family) else {
+                continue;
+            };
+            let first_form = group[0].form;
+            if group.iter().all(|h| h.form == first_form) {
+                continue;
+            }
+            let wrong: Vec<&&Numbered<'_>> = group.iter().filter(|h| h.form != target).collect();
+            let example = group
+                .iter()
+                .copied()
+                .chain(all.iter())
+                .find(|h| h.form == target)
+                .map(|h| shown(text, h))
+                .unwrap_or_else(|| render(text, family, group[0], target));
+            let group_fix = safe_fix(
+                format!("本组{}个标题改为“{}”形式", wrong.len(), example.trim_end()),
+                format!(
+                    "Convert {} sibling headings to the form \"{}\"",
+                    wrong.len(),
+                    example.trim_end()
+                ),
+                wrong
+                    .iter()
+                    .map(|h| convert(text, family, h, target))
+                    .collect(),
+            );
+            let file_edits: Vec<Edit> = all
+                .iter()
+                .filter(|h| h.section.family == Some(family) && h.form != target)
+                .map(|h| convert(text, family, h, target))
+                .collect();
+            let file_fix = (file_edits.len() > wrong.len()).then(|| Fix {
+                title: Text::new(
+                    format!(
+                        "全文{}个同类标题统一为“{}”形式",
+                        file_edits.len(),
+                        example.trim_end()
+                    ),
+                    format!(
+                        "Convert all {} headings of this kind in the file to \"{}\"",
+                        file_edits.len(),
+                        example.trim_end()
+                    ),
+                ),
+                edits: file_edits,
+                safe: false,
+            });
+            let model = group.iter().find(|h| h.form == target);
+            for h in &wrong {
+                let this = shown(text, h);
+                let want = render(text, family, h, target);
+                let mut f = finding(
+                    &META,
+                    h.prefix.clone(),
+                    format!(
+                        "同级标题编号形式不统一：此处为“{this}”，应为“{want}”（本文同类标题多用“{example}”形式，{target_count}处）"
+                    ),
+                    format!(
+                        "sibling headings mix number forms: \"{this}\" here, expected \"{want}\" (the form of most such headings in the document, e.g. \"{example}\", {target_count})"
+                    ),
+                );
+                if let Some(m) = model {
+                    f.related.push(Related {
+                        file: None,
+                        range: m.section.selection.clone(),
+                        message: Text::new(
+                            "采用多数形式的同级标题",
+                            "a sibling in the majority form",
+                        ),
+                    });
+                }
+                f.fixes.push(group_fix.clone());
+                f.fixes.extend(file_fix.clone());
+                out.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fix::{apply_edits, merge_fixes};
+    use crate::analysis::rules::{run, RuleSettings};
+
+    const BODY: &str = "正文内容。\n";
+
+    fn doc(headings: &[&str]) -> String {
+        headings.iter().map(|h| format!("{h}\n{BODY}")).collect()
+    }
+
+    fn check(text: &str) -> Vec<String> {
+        let a = Analysis::new(text);
+        run(&a, &RuleSettings::default(), &[&HeadingStyle])
+            .findings
+            .iter()
+            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
+            .collect()
+    }
+
+    fn fixed(text: &str) -> String {
+        let a = Analysis::new(text);
+        let out = run(&a, &RuleSettings::default(), &[&HeadingStyle]);
+        let safe: Vec<&Fix> = out
+            .findings
+            .iter()
+            .flat_map(|f| f.fixes.iter().filter(|x| x.safe))
+            .collect();
+        apply_edits(text, &merge_fixes(text, safe))
+    }
+
+    #[test]
+    fn mixed_brackets_convert_to_the_majority() {
+        let text = doc(&[
+            "（一）甲",
+            "(二) 乙",
+            "(三)丙",
+            "(四)丁",
+            "（五）戊",
+            "(六)己",
+        ]);
+        let got = check(&text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            got[0],
+            "'（一）' 同级标题编号形式不统一：此处为“（一）”，应为“(一)”（本文同类标题多用“(二)”形式，4处）"
+        );
+        let f = fixed(&text);
+        // Blanks after the number are kept: they are not a form of their own.
+        assert_eq!(
+            f,
+            doc(&["(一)甲", "(二) 乙", "(三)丙", "(四)丁", "(五)戊", "(六)己"])
+        );
+        assert!(check(&f).is_empty());
+    }
+
+    #[test]
+    fn ties_go_to_the_standard_form() {
+        let text = doc(&["（一）甲", "(二)乙"]);
+        assert_eq!(fixed(&text), doc(&["（一）甲", "（二）乙"]));
+        let text = doc(&["1、甲", "2.乙", "３．丙", "4.丁"]);
+        assert_eq!(fixed(&text), doc(&["1.甲", "2.乙", "3.丙", "4.丁"]));
+        let text = doc(&["一、甲", "二．乙"]);
+        assert_eq!(fixed(&text), doc(&["一、甲", "二、乙"]));
+    }
+
+    #[test]
+    fn chapters_keep_their_unit_and_blank() {
+        let text = doc(&["第一章\u{3000}甲", "第2章\u{3000}乙", "第三章\u{3000}丙"]);
+        assert_eq!(check(&text).len(), 1);
+        assert_eq!(
+            fixed(&text),
+            doc(&["第一章\u{3000}甲", "第二章\u{3000}乙", "第三章\u{3000}丙"])
+        );
+    }
+
+    #[test]
+    fn consistent_groups_are_clean_even_if_they_differ() {
+        // Each group is consistent: nothing to report.
+        let text = doc(&[
+            "一、甲",
+            "（一）子",
+            "（二）子",
+            "二、乙",
+            "(一)子",
+            "(二)子",
+        ]);
+        assert!(check(&text).is_empty(), "{:?}", check(&text));
+        assert!(check(&doc(&["1.甲", "2.乙", "3.丙"])).is_empty());
+    }
+
+    #[test]
+    fn file_wide_fix_is_offered_when_other_groups_differ() {
+        let text = doc(&[
+            "一、甲",
+            "（一）子",
+            "（二）子",
+            "（三）子",
+            "二、乙",
+            "(一)子",
+            "（二）子",
+        ]);
+        let a = Analysis::new(&text);
+        let out = run(&a, &RuleSettings::default(), &[&HeadingStyle]);
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.findings[0].fixes.len(), 1);
+        assert!(out.findings[0].fixes[0].safe);
+    }
+}

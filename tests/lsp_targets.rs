@@ -1,0 +1,165 @@
+//! Target features through the real server: hover card with the timeline across reports,
+//! go-to-definition into another report, find-references, workspace symbols, semantic tokens.
+//! The other report is a file on disk that is never opened: it comes from the workspace index.
+
+mod common;
+
+use std::time::Instant;
+
+use common::{Options, Server, TempDir, TIMEOUT};
+use serde_json::{json, Value};
+
+const REPORT_2017: &str = "2017年政府工作报告\n一、2016年工作回顾\n全年城镇登记失业率为1.4%。\n二、2017年主要任务\n主要预期目标是：地区生产总值增长6.5%左右，城镇登记失业率控制在3%以内。\n";
+const REPORT_2016: &str = "2016年政府工作报告\n一、2015年工作回顾\n地区生产总值增长6.9%。\n二、2016年主要任务\n主要预期目标是：地区生产总值增长6.5%左右，城镇登记失业率控制在3%以内。\n";
+
+fn uri(dir: &TempDir, name: &str) -> String {
+    common::file_uri(&dir.path().join(name))
+}
+
+/// Waits until the background scan indexed the file on disk.
+fn wait_for_index(s: &mut Server) {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let r = s.request("workspace/symbol", json!({ "query": "失业率" }));
+        let seen = r.as_array().is_some_and(|a| {
+            a.iter().any(|x| {
+                x["location"]["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with("r2016.txt")
+            })
+        });
+        if seen {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the workspace index: {r}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn pos(text: &str, needle: &str) -> Value {
+    let off = text.find(needle).expect("needle");
+    common::position(text, off, "utf-16")
+}
+
+#[test]
+fn hover_definition_references_symbols_and_tokens() {
+    let dir = TempDir::new("targets");
+    std::fs::write(dir.path().join("r2016.txt"), REPORT_2016).unwrap();
+    std::fs::write(dir.path().join("r2017.txt"), REPORT_2017).unwrap();
+    let mut s = Server::start(Options {
+        root: Some(dir.path().to_path_buf()),
+        ..Options::default()
+    });
+    let a = uri(&dir, "r2017.txt");
+    s.open(&a, REPORT_2017, 1);
+    wait_for_index(&mut s);
+
+    // Hover on this year's target: card + this document's result + last year's report.
+    let hover = s.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": a }, "position": pos(REPORT_2017, "3%以内") }),
+    );
+    let card = hover["contents"]["value"].as_str().unwrap_or("");
+    for want in [
+        "**城镇登记失业率**",
+        "目标",
+        "2017年",
+        "以内",
+        "2016年 完成",
+        "其他报告",
+        "r2016.txt:5",
+        "所在章节",
+    ] {
+        assert!(card.contains(want), "missing {want}: {card}");
+    }
+
+    // Definition on the 2016 result: the 2016 target in the other report.
+    let def = s.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": a }, "position": pos(REPORT_2017, "1.4%") }),
+    );
+    let locs = def.as_array().expect("locations");
+    assert_eq!(locs.len(), 1, "{def}");
+    assert!(
+        locs[0]["uri"].as_str().unwrap().ends_with("r2016.txt"),
+        "{def}"
+    );
+    assert_eq!(locs[0]["range"]["start"]["line"], 4, "{def}");
+
+    // References: both mentions here and the one in the other report.
+    let refs = s.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": a }, "position": pos(REPORT_2017, "3%以内"), "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(refs.as_array().map(Vec::len), Some(3), "{refs}");
+
+    // Workspace symbols: 失业率 finds the targets of both reports, results left out.
+    let syms = s.request("workspace/symbol", json!({ "query": "失业率" }));
+    let syms = syms.as_array().expect("symbols");
+    assert_eq!(syms.len(), 2, "{syms:?}");
+    let gdp = s.request("workspace/symbol", json!({ "query": "GDP" }));
+    assert_eq!(
+        gdp.as_array().map(Vec::len),
+        Some(2),
+        "synonym query: {gdp}"
+    );
+
+    // Semantic tokens: indicator + figure for each of the three figures.
+    let tokens = s.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": a } }),
+    );
+    let data = tokens["data"].as_array().expect("data");
+    assert_eq!(data.len(), 5 * 6, "{tokens}");
+    // Token types: the result figure is a number (1), the targets keywords (0).
+    let types: Vec<i64> = data.chunks(5).map(|c| c[3].as_i64().unwrap()).collect();
+    assert_eq!(types, vec![3, 1, 3, 0, 3, 0]);
+
+    // A heading hover counts the figures of the section.
+    let head = s.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": a }, "position": { "line": 3, "character": 2 } }),
+    );
+    assert!(
+        head["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("2项目标"),
+        "{head}"
+    );
+    s.shutdown();
+}
+
+#[test]
+fn watched_file_changes_update_the_index() {
+    let dir = TempDir::new("targets-watch");
+    std::fs::write(dir.path().join("r2016.txt"), REPORT_2016).unwrap();
+    let mut s = Server::start(Options {
+        root: Some(dir.path().to_path_buf()),
+        ..Options::default()
+    });
+    wait_for_index(&mut s);
+    let changed = REPORT_2016
+        .replace("控制在3%以内", "控制在4%以内")
+        .replace("地区生产总值增长6.5%左右，", "");
+    std::fs::write(dir.path().join("r2016.txt"), &changed).unwrap();
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&dir, "r2016.txt"), "type": 2 }] }),
+    );
+    // The notification and the next request may be handled concurrently: poll.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let syms = s.request("workspace/symbol", json!({ "query": "失业率" }));
+        if syms[0]["name"].as_str().unwrap_or("").contains('4') {
+            break;
+        }
+        assert!(Instant::now() < deadline, "index not updated: {syms}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    s.shutdown();
+}
