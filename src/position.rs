@@ -94,6 +94,55 @@ pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
     }
 }
 
+/// Line starts of a text that is not open (another workspace file named in related
+/// information): positions without building a rope. Lines end at `\n`, `\r\n` and `\r`, as in
+/// ropes built with `cr_lines`.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+            if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            starts.push(i + 1);
+        }
+        LineIndex { starts }
+    }
+
+    /// Like [`to_line_col`] for `text` (the text this index was built from), with the same
+    /// clamping.
+    pub fn line_col(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let content_end = start + text[start..end].trim_end_matches(['\r', '\n']).len();
+        offset = offset.min(content_end);
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let s = &text[start..offset];
+        let col = match enc {
+            Encoding::Utf8 => s.len(),
+            Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+            Encoding::Utf32 => s.chars().count(),
+        };
+        LineCol {
+            line: clamp_u32(line),
+            col: clamp_u32(col),
+        }
+    }
+}
+
 /// Converts a line/column to a byte offset on a character boundary, clamping as the LSP
 /// specification says.
 pub fn to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
@@ -134,6 +183,22 @@ fn clamp_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_the_rope() {
+        let text = "一、𠮷甲\r\n正文。\r第三\n\n尾行ab";
+        let rope = Rope::from_str(text);
+        let idx = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for off in 0..=text.len() + 2 {
+                assert_eq!(
+                    idx.line_col(text, off, enc),
+                    to_line_col(&rope, off, enc),
+                    "{off} {enc:?}"
+                );
+            }
+        }
+    }
 
     fn lc(line: u32, col: u32) -> LineCol {
         LineCol { line, col }

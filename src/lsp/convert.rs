@@ -13,7 +13,7 @@ use tower_lsp::lsp_types::{
 use crate::analysis::finding::{Edit, Finding, Language, Severity};
 use crate::analysis::outline::{Outline, SectionKind};
 use crate::analysis::Fold;
-use crate::position::{to_line_col, to_offset, Encoding, LineCol};
+use crate::position::{to_line_col, to_offset, Encoding, LineCol, LineIndex};
 
 pub const SOURCE: &str = "report-lsp";
 
@@ -102,9 +102,22 @@ pub fn diagnostic_resolving(
     }
 }
 
-/// A location in another document.
-pub fn location(uri: &Url, rope: &Rope, r: &ByteRange<usize>, enc: Encoding) -> Location {
-    Location::new(uri.clone(), range(rope, r, enc))
+/// A location in another (not open) document, through its line index.
+pub fn location_in(
+    uri: &Url,
+    text: &str,
+    lines: &LineIndex,
+    r: &ByteRange<usize>,
+    enc: Encoding,
+) -> Location {
+    let (a, b) = (
+        lines.line_col(text, r.start, enc),
+        lines.line_col(text, r.end, enc),
+    );
+    Location::new(
+        uri.clone(),
+        lsp::Range::new(Position::new(a.line, a.col), Position::new(b.line, b.col)),
+    )
 }
 
 /// The byte range of the whole lines touched by `r` (line break included): what deleting a

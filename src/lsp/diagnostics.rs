@@ -214,8 +214,8 @@ pub fn compute(
                     enc,
                     lang,
                     &mut |key, r| {
-                        let (u, rp) = locator.get(key)?;
-                        Some(convert::location(u, rp, r, enc))
+                        let (u, text, lines) = locator.get(key)?;
+                        Some(convert::location_in(u, text, lines, r, enc))
                     },
                 );
                 diag.data = Some(serde_json::json!({

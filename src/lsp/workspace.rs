@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use ropey::Rope;
 use tower_lsp::lsp_types::{
     notification::Progress, request::WorkDoneProgressCreate, NumberOrString, ProgressParams,
     ProgressParamsValue, Url, WorkDoneProgress, WorkDoneProgressBegin,
@@ -22,7 +21,8 @@ use crate::analysis::duplicates::{
     document_findings_cached, DupFinding, DupSettings, Index, MatchCache,
 };
 use crate::analysis::rules::RuleSettings;
-use crate::workspace::{uri_path, ProblemKind, Workspace, WorkspaceSettings};
+use crate::position::LineIndex;
+use crate::workspace::{uri_path, DerivedCache, ProblemKind, Workspace, WorkspaceSettings};
 
 /// Threads used for reading and fingerprinting (the machine this targets has two cores).
 const THREADS: usize = 2;
@@ -34,6 +34,8 @@ pub struct WorkspaceEngine {
     logged: Mutex<HashSet<(PathBuf, ProblemKind)>>,
     /// Per open document: its paragraphs' matches, kept across edits.
     caches: Mutex<HashMap<String, MatchCache>>,
+    /// Line starts of the files named in related information.
+    lines: DerivedCache<LineIndex>,
     log: Logger,
 }
 
@@ -51,6 +53,7 @@ impl WorkspaceEngine {
             index: RwLock::new(Index::new(DupSettings::default().boilerplate_ratio())),
             logged: Mutex::new(HashSet::new()),
             caches: Mutex::new(HashMap::new()),
+            lines: DerivedCache::new(),
             log,
         }
     }
@@ -167,11 +170,13 @@ impl WorkspaceEngine {
         }
     }
 
-    /// URI and text of an indexed file, for related locations in other files.
-    pub fn locate(&self, key: &str) -> Option<(Url, Rope)> {
+    /// URI, text and line index of an indexed file, for related locations in other files. The
+    /// line index is cached by content hash.
+    pub fn locate(&self, key: &str) -> Option<(Url, Arc<str>, Arc<LineIndex>)> {
         let f = self.ws.get(Path::new(key))?;
         let uri = Url::parse(&f.uri).ok()?;
-        Some((uri, Rope::from_str(&f.text)))
+        let lines = self.lines.get_or_compute(&f, |f| LineIndex::new(&f.text));
+        Some((uri, f.text, lines))
     }
 
     /// (files, postings, live paragraphs) for logs.
@@ -186,10 +191,10 @@ impl WorkspaceEngine {
     }
 }
 
-/// Resolves related locations in other files, each file's rope built once per analysis.
+/// Resolves related locations in other files, each file looked up once per analysis.
 pub struct Locator<'a> {
     engine: &'a WorkspaceEngine,
-    cache: HashMap<String, Option<(Url, Rope)>>,
+    cache: HashMap<String, Option<(Url, Arc<str>, Arc<LineIndex>)>>,
 }
 
 impl<'a> Locator<'a> {
@@ -200,7 +205,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    pub fn get(&mut self, key: &str) -> Option<&(Url, Rope)> {
+    pub fn get(&mut self, key: &str) -> Option<&(Url, Arc<str>, Arc<LineIndex>)> {
         if !self.cache.contains_key(key) {
             let v = self.engine.locate(key);
             self.cache.insert(key.to_string(), v);
