@@ -172,7 +172,7 @@ impl WorkspaceEngine {
 
     /// URI, text and line index of an indexed file, for related locations in other files. The
     /// line index is cached by content hash.
-    pub fn locate(&self, key: &str) -> Option<(Url, Arc<str>, Arc<LineIndex>)> {
+    pub fn locate(&self, key: &str) -> Option<Located> {
         let f = self.ws.get(Path::new(key))?;
         let uri = Url::parse(&f.uri).ok()?;
         let lines = self.lines.get_or_compute(&f, |f| LineIndex::new(&f.text));
@@ -191,10 +191,13 @@ impl WorkspaceEngine {
     }
 }
 
+/// Another file's URI, text and line index.
+pub type Located = (Url, Arc<str>, Arc<LineIndex>);
+
 /// Resolves related locations in other files, each file looked up once per analysis.
 pub struct Locator<'a> {
     engine: &'a WorkspaceEngine,
-    cache: HashMap<String, Option<(Url, Arc<str>, Arc<LineIndex>)>>,
+    cache: HashMap<String, Option<Located>>,
 }
 
 impl<'a> Locator<'a> {
@@ -205,7 +208,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    pub fn get(&mut self, key: &str) -> Option<&(Url, Arc<str>, Arc<LineIndex>)> {
+    pub fn get(&mut self, key: &str) -> Option<&Located> {
         if !self.cache.contains_key(key) {
             let v = self.engine.locate(key);
             self.cache.insert(key.to_string(), v);
