@@ -30,6 +30,8 @@ const SHORT_PASSAGE: u32 = 40;
 const SHORT_THRESHOLD: f64 = 0.9;
 /// Fingerprints probed at least (when a paragraph has that many).
 const MIN_PROBES: usize = 8;
+/// Related locations listed per finding.
+const MAX_RELATED: usize = 8;
 /// Paragraphs searched for a copied sentence, per paragraph.
 const MAX_SENTENCE_CANDIDATES: usize = 4;
 /// Sentences at least this long (and at least `minChars`) are compared on their own.
@@ -752,6 +754,9 @@ fn block_finding(
         });
         places.push((zh, en));
     }
+    // Every place counts in the message; the first few are listed (a passage found in fifty
+    // reports needs no fifty links, and every edit would send them all again).
+    related.truncate(MAX_RELATED);
     let more = places.len().saturating_sub(1);
     let (first_zh, first_en) = places.first().cloned().unwrap_or_default();
     let mut zh = match (block, exact) {
