@@ -315,15 +315,10 @@ fn inline_list(rest: &str, base: usize) -> Option<Counted> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&AnnouncedCount])
-            .findings
-            .iter()
-            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
-            .collect()
+        testing::quoted(&AnnouncedCount, text)
     }
 
     fn sections(n: usize) -> String {

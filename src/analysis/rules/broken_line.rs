@@ -276,23 +276,14 @@ fn split_heading(text: &str, head: &Line, tail: &Line, j: usize) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fix::{apply_edits, merge_fixes};
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&BrokenLine])
-            .findings
-            .iter()
-            .map(|f| f.message.zh.clone())
-            .collect()
+        testing::messages(&BrokenLine, text)
     }
 
     fn fixed(text: &str) -> String {
-        let a = Analysis::new(text);
-        let out = run(&a, &RuleSettings::default(), &[&BrokenLine]);
-        let edits = merge_fixes(text, out.findings.iter().flat_map(|f| &f.fixes));
-        apply_edits(text, &edits)
+        testing::fixed(&BrokenLine, text, false)
     }
 
     #[test]

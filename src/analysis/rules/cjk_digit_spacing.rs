@@ -165,25 +165,14 @@ fn context(s: &str, k: usize, end: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fix::{apply_edits, merge_fixes};
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&CjkDigitSpacing])
-            .findings
-            .iter()
-            .map(|f| f.message.zh.clone())
-            .collect()
+        testing::messages(&CjkDigitSpacing, text)
     }
 
     fn fixed(text: &str) -> String {
-        let a = Analysis::new(text);
-        let out = run(&a, &RuleSettings::default(), &[&CjkDigitSpacing]);
-        apply_edits(
-            text,
-            &merge_fixes(text, out.findings.iter().flat_map(|f| &f.fixes)),
-        )
+        testing::fixed(&CjkDigitSpacing, text, false)
     }
 
     #[test]

@@ -215,15 +215,10 @@ impl Rule for ConflictingFigure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&ConflictingFigure])
-            .findings
-            .iter()
-            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
-            .collect()
+        testing::quoted(&ConflictingFigure, text)
     }
 
     const HEAD: &str = "2023年政府工作报告\n各位代表：\n一、2023年主要任务\n";

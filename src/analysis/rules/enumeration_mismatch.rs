@@ -173,15 +173,10 @@ impl Rule for EnumerationMismatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&EnumerationMismatch])
-            .findings
-            .iter()
-            .map(|f| f.message.zh.clone())
-            .collect()
+        testing::messages(&EnumerationMismatch, text)
     }
 
     const HEAD: &str = "2023年政府工作报告\n各位代表：\n一、2023年主要任务\n";

@@ -286,7 +286,7 @@ impl Rule for HeadingStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fix::{apply_edits, merge_fixes};
+    use crate::analysis::rules::testing;
     use crate::analysis::rules::{run, RuleSettings};
 
     const BODY: &str = "正文内容。\n";
@@ -296,23 +296,11 @@ mod tests {
     }
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&HeadingStyle])
-            .findings
-            .iter()
-            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
-            .collect()
+        testing::quoted(&HeadingStyle, text)
     }
 
     fn fixed(text: &str) -> String {
-        let a = Analysis::new(text);
-        let out = run(&a, &RuleSettings::default(), &[&HeadingStyle]);
-        let safe: Vec<&Fix> = out
-            .findings
-            .iter()
-            .flat_map(|f| f.fixes.iter().filter(|x| x.safe))
-            .collect();
-        apply_edits(text, &merge_fixes(text, safe))
+        testing::fixed(&HeadingStyle, text, true)
     }
 
     #[test]

@@ -218,6 +218,45 @@ pub fn run(analysis: &Analysis<'_>, settings: &RuleSettings, rules: &[&dyn Rule]
     output
 }
 
+/// Helpers shared by the rules' unit tests: one rule, default settings.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{run, Rule, RuleSettings};
+    use crate::analysis::finding::Finding;
+    use crate::analysis::fix::{apply_edits, merge_fixes};
+    use crate::analysis::Analysis;
+
+    pub fn findings(rule: &dyn Rule, text: &str) -> Vec<Finding> {
+        run(&Analysis::new(text), &RuleSettings::default(), &[rule]).findings
+    }
+
+    /// The Chinese messages of the findings.
+    pub fn messages(rule: &dyn Rule, text: &str) -> Vec<String> {
+        findings(rule, text)
+            .into_iter()
+            .map(|f| f.message.zh)
+            .collect()
+    }
+
+    /// `'flagged text' message` for each finding.
+    pub fn quoted(rule: &dyn Rule, text: &str) -> Vec<String> {
+        findings(rule, text)
+            .iter()
+            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
+            .collect()
+    }
+
+    /// `text` with the fixes of every finding applied (only the safe ones if `safe_only`).
+    pub fn fixed(rule: &dyn Rule, text: &str, safe_only: bool) -> String {
+        let found = findings(rule, text);
+        let fixes = found
+            .iter()
+            .flat_map(|f| &f.fixes)
+            .filter(|x| x.safe || !safe_only);
+        apply_edits(text, &merge_fixes(text, fixes))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,23 +249,14 @@ fn inline_debris(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Findin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fix::{apply_edits, merge_fixes};
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&PageDebris])
-            .findings
-            .iter()
-            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
-            .collect()
+        testing::quoted(&PageDebris, text)
     }
 
     fn fixed(text: &str) -> String {
-        let a = Analysis::new(text);
-        let out = run(&a, &RuleSettings::default(), &[&PageDebris]);
-        let edits = merge_fixes(text, out.findings.iter().flat_map(|f| &f.fixes));
-        apply_edits(text, &edits)
+        testing::fixed(&PageDebris, text, false)
     }
 
     #[test]

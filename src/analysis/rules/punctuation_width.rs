@@ -315,25 +315,14 @@ fn matching_close(chars: &[(usize, char)], open: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fix::{apply_edits, merge_fixes};
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&PunctuationWidth])
-            .findings
-            .iter()
-            .map(|f| format!("'{}' {}", &text[f.range.clone()], f.message.zh))
-            .collect()
+        testing::quoted(&PunctuationWidth, text)
     }
 
     fn fixed(text: &str) -> String {
-        let a = Analysis::new(text);
-        let out = run(&a, &RuleSettings::default(), &[&PunctuationWidth]);
-        apply_edits(
-            text,
-            &merge_fixes(text, out.findings.iter().flat_map(|f| &f.fixes)),
-        )
+        testing::fixed(&PunctuationWidth, text, false)
     }
 
     const FULL: &str =

@@ -296,12 +296,10 @@ impl Rule for VariantCharacter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::{run, RuleSettings};
+    use crate::analysis::rules::testing;
 
     fn check(text: &str) -> Vec<String> {
-        let a = Analysis::new(text);
-        run(&a, &RuleSettings::default(), &[&VariantCharacter])
-            .findings
+        testing::findings(&VariantCharacter, text)
             .iter()
             .map(|f| format!("{} {}", &text[f.range.clone()], f.message.zh))
             .collect()
