@@ -101,6 +101,7 @@ impl WorkspaceEngine {
             .collect();
         let index = Index::bulk(docs, boilerplate_ratio, THREADS);
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = index;
+        crate::workspace::release_freed_memory();
         // Documents opened or edited while the index was being built.
         for f in self.ws.files().into_iter().filter(|f| f.open) {
             self.write_index()

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::fingerprint::{winnow, Fingerprint};
+use super::fingerprint::winnow;
 use super::passage::{normalize, paragraphs, Normalized, Paragraph};
 use super::{FastMap, FastSet, MIN_INDEXED_CHARS};
 
@@ -60,13 +60,16 @@ struct Base {
 }
 
 impl Base {
-    fn build(mut pairs: Vec<(u32, ParaId)>) -> Base {
-        let n = pairs.len();
+    /// Builds the postings from each paragraph's fingerprint hashes (`per_para[i]` belongs to
+    /// paragraph `first_id + i`), counting first and then filling, so that no list of pairs
+    /// exists beside the result (at 100 MB of text that list alone is 100 MB).
+    fn build(per_para: &[Vec<u32>], first_id: ParaId) -> Base {
+        let n: usize = per_para.iter().map(Vec::len).sum();
         let bits = ((n / 8).max(1).ilog2()).clamp(4, 22);
         let buckets = 1usize << bits;
         let bucket = |h: u32| (h >> (32 - bits)) as usize;
         let mut dir = vec![0u32; buckets + 1];
-        for &(h, _) in &pairs {
+        for &h in per_para.iter().flatten() {
             dir[bucket(h) + 1] += 1;
         }
         for i in 0..buckets {
@@ -75,14 +78,17 @@ impl Base {
         let mut fill: Vec<u32> = dir[..buckets].to_vec();
         let mut hashes = vec![0u32; n];
         let mut paras = vec![0u32; n];
-        for (h, p) in pairs.drain(..) {
-            let b = bucket(h);
-            let at = fill[b] as usize;
-            fill[b] += 1;
-            hashes[at] = h;
-            paras[at] = p;
+        for (i, hs) in per_para.iter().enumerate() {
+            let p = first_id + i as ParaId;
+            for &h in hs {
+                let b = bucket(h);
+                let at = fill[b] as usize;
+                fill[b] += 1;
+                hashes[at] = h;
+                paras[at] = p;
+            }
         }
-        drop(pairs);
+        drop(fill);
         // Sort each bucket by (hash, paragraph) so that equal hashes are contiguous.
         let mut scratch: Vec<(u32, u32)> = Vec::new();
         for b in 0..buckets {
@@ -137,7 +143,8 @@ struct Prepared {
     len: u32,
     hash: u64,
     raw: u64,
-    fps: Vec<Fingerprint>,
+    /// Winnowed fingerprint hashes.
+    fps: Vec<u32>,
 }
 
 fn prepare(text: &str) -> Vec<Prepared> {
@@ -160,7 +167,7 @@ fn prepare_one(text: &str, p: &Paragraph, raw: u64) -> Option<Prepared> {
         len: n.len() as u32,
         hash: chars_hash(&n.chars),
         raw,
-        fps: winnow(&n.chars),
+        fps: winnow(&n.chars).into_iter().map(|f| f.hash).collect(),
     })
 }
 
@@ -249,16 +256,14 @@ impl Index {
                 .collect()
         });
         let mut index = Index::new(boilerplate_ratio);
-        let total: usize = prepared.iter().flatten().map(|p| p.fps.len()).sum();
-        let mut pairs: Vec<(u32, ParaId)> = Vec::with_capacity(total);
+        let mut per_para: Vec<Vec<u32>> = Vec::new();
         for ((key, text), preps) in docs.into_iter().zip(prepared) {
             let text_hash = crate::analysis::duplicates::text_hash(&text);
             let file = index.files.len() as FileId;
             let mut ids = Vec::with_capacity(preps.len());
-            for (ord, p) in preps.into_iter().enumerate() {
-                let id = index.paras.len() as ParaId;
-                pairs.extend(p.fps.iter().map(|f| (f.hash, id)));
-                index.push_para(file, ord as u32, &p);
+            for (ord, mut p) in preps.into_iter().enumerate() {
+                let id = index.push_para(file, ord as u32, &p);
+                per_para.push(std::mem::take(&mut p.fps));
                 ids.push(id);
             }
             index.by_key.insert(key.clone(), file);
@@ -269,7 +274,8 @@ impl Index {
                 paras: ids,
             }));
         }
-        index.base = Base::build(pairs);
+        index.base = Base::build(&per_para, 0);
+        drop(per_para);
         index.compute_common();
         index
     }
@@ -378,8 +384,8 @@ impl Index {
                 None => {
                     let Some(prep) = prep else { continue };
                     let id = self.push_para(file, ord, &prep);
-                    for f in &prep.fps {
-                        self.delta.entry(f.hash).or_default().push(id);
+                    for &h in &prep.fps {
+                        self.delta.entry(h).or_default().push(id);
                     }
                     self.delta_len += prep.fps.len();
                     id

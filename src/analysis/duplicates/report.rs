@@ -3,7 +3,7 @@
 //! finding per repeated block, long sentences copied into other paragraphs, and clusters for
 //! the command line.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -209,30 +209,51 @@ fn is_formula(chars: &[char]) -> bool {
     formula * 5 >= chars.len() * 3 && formula > 0
 }
 
-/// A run: consecutive paragraphs of the document matching consecutive paragraphs elsewhere,
-/// as (this paragraph, other paragraph, similarity, weight) pairs.
+/// (this paragraph, other paragraph, similarity, weight)
+type Pair = (ParaId, ParaId, f64, f64);
+
+/// A run: consecutive paragraphs of the document matching consecutive paragraphs elsewhere.
+/// Most runs are one pair (a paragraph copied alone), so the first pair is kept inline and
+/// only longer runs allocate.
 #[derive(Debug, Clone)]
 struct Run {
     other_file: FileId,
-    pairs: Vec<(ParaId, ParaId, f64, f64)>,
+    head: Pair,
+    tail: Vec<Pair>,
 }
 
 impl Run {
+    fn new(other_file: FileId, head: Pair) -> Run {
+        Run {
+            other_file,
+            head,
+            tail: Vec::new(),
+        }
+    }
+    fn pairs(&self) -> impl Iterator<Item = &Pair> {
+        std::iter::once(&self.head).chain(&self.tail)
+    }
+    fn len(&self) -> usize {
+        1 + self.tail.len()
+    }
+    fn last(&self) -> &Pair {
+        self.tail.last().unwrap_or(&self.head)
+    }
     fn p_first(&self) -> ParaId {
-        self.pairs[0].0
+        self.head.0
     }
     fn p_last(&self) -> ParaId {
-        self.pairs[self.pairs.len() - 1].0
+        self.last().0
     }
     fn q_first(&self) -> ParaId {
-        self.pairs[0].1
+        self.head.1
     }
     fn q_last(&self) -> ParaId {
-        self.pairs[self.pairs.len() - 1].1
+        self.last().1
     }
     fn similarity(&self) -> f64 {
-        let w: f64 = self.pairs.iter().map(|p| p.3).sum();
-        let s: f64 = self.pairs.iter().map(|p| p.2 * p.3).sum();
+        let w: f64 = self.pairs().map(|p| p.3).sum();
+        let s: f64 = self.pairs().map(|p| p.2 * p.3).sum();
         if w > 0.0 {
             s / w
         } else {
@@ -240,7 +261,7 @@ impl Run {
         }
     }
     fn exact(&self) -> bool {
-        self.pairs.iter().all(|p| p.2 >= 1.0)
+        self.pairs().all(|p| p.2 >= 1.0)
     }
 }
 
@@ -336,58 +357,35 @@ pub fn document_findings_cached(
         .into_iter()
         .filter(|&y| q.eligible(y))
         .collect();
-    let threshold = settings.threshold();
-    let added_patterns: Vec<(ParaId, Pattern)> = added
-        .iter()
-        .filter_map(|&y| {
-            let n = index.normalized(y);
-            let near = !is_formula(&n.chars) && !is_dateline_text(index.source(y));
-            near.then(|| (y, Pattern::new(&n.chars)))
-        })
-        .collect();
+    let reverse = added_matches(&q, file_id, &added, cache);
     let mut runs: Vec<Run> = Vec::new();
     // Open runs by (other file, ord of their last paragraph there).
     let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
     let mut unmatched: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
     // Widening a block stops at the lines where a compared paragraph starts: those speak for
     // themselves (boilerplate does not: it may belong to the block).
-    let mut starts: HashSet<u32> = HashSet::new();
+    let mut starts: FastSet<u32> = FastSet::default();
+    // Which runs the current paragraph already extended (by run index: the paragraph's ord).
+    let mut extended_by: Vec<u32> = Vec::new();
+    let mut matches: Vec<Match> = Vec::new();
+    let mut retained_at = 64;
     for &id in &file.paras {
         if !q.eligible(id) {
             continue;
         }
         let me = index.para(id);
         let analysed = match cache.entries.get(&id) {
-            Some(a) if added_patterns.is_empty() => a.clone(),
+            Some(a) if !reverse.contains_key(&id) => a.clone(),
             Some(a) => {
-                // Compare the cached paragraph with the paragraphs added since.
+                // The paragraphs added since that match this cached one.
                 let mut matches: Vec<Match> = a.matches.clone();
-                if !a.prep.boilerplate {
-                    for (y, other) in added.iter().map(|&y| (y, index.para(y))) {
-                        if y != id && other.hash == me.hash && !matches.iter().any(|m| m.other == y)
-                        {
-                            matches.push(Match { other: y, sim: 1.0 });
-                        }
+                for m in reverse.get(&id).into_iter().flatten() {
+                    let exact = m.sim >= 1.0;
+                    if a.prep.boilerplate || !exact && a.prep.exact_only {
+                        continue;
                     }
-                }
-                if !a.prep.boilerplate && !a.prep.exact_only {
-                    for (y, pattern) in &added_patterns {
-                        let other = index.para(*y);
-                        if *y == id || matches.iter().any(|m| m.other == *y) {
-                            continue;
-                        }
-                        if other.hash == me.hash {
-                            matches.push(Match {
-                                other: *y,
-                                sim: 1.0,
-                            });
-                        } else if lengths_compatible(me.len as usize, other.len as usize, threshold)
-                        {
-                            let sim = pattern.similarity(&a.prep.norm.chars);
-                            if sim >= q.threshold_for(me.len, other.len) {
-                                matches.push(Match { other: *y, sim });
-                            }
-                        }
+                    if !matches.iter().any(|x| x.other == m.other) {
+                        matches.push(*m);
                     }
                 }
                 let fresh = Arc::new(Analysed {
@@ -418,18 +416,16 @@ pub fn document_findings_cached(
             continue;
         }
         starts.insert(me.first_line);
-        let matches: Vec<Match> = analysed
-            .matches
-            .iter()
-            .copied()
-            .filter(|m| {
-                let o = index.para(m.other);
-                index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
-            })
-            .collect();
-        // Runs that cannot reach this paragraph any more are closed.
-        if active.len() > 64 {
+        matches.clear();
+        matches.extend(analysed.matches.iter().copied().filter(|m| {
+            let o = index.para(m.other);
+            index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
+        }));
+        // Runs that cannot reach this paragraph any more are closed (stale entries are only
+        // skipped by the lookup below, so this just bounds the map).
+        if active.len() > retained_at {
             active.retain(|_, &mut r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+            retained_at = (active.len() * 2).max(64);
         }
         if matches.is_empty() {
             if !analysed.misses.is_empty() {
@@ -437,7 +433,8 @@ pub fn document_findings_cached(
             }
             continue;
         }
-        let mut extended: FastSet<usize> = FastSet::default();
+        // `ord + 1` marks the runs this paragraph extended (0 = none yet).
+        let stamp = me.ord + 1;
         for m in &matches {
             let o = index.para(m.other);
             let found = (1..=MAX_STEP)
@@ -446,7 +443,7 @@ pub fn document_findings_cached(
                 .find(|&r| {
                     let run = &runs[r];
                     let pl = index.para(run.p_last());
-                    !extended.contains(&r)
+                    extended_by.get(r) != Some(&stamp)
                         && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
                         // Within one file the copy stays before the block it repeats.
                         && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
@@ -456,23 +453,25 @@ pub fn document_findings_cached(
                 Some(r) => {
                     let last = index.para(runs[r].q_last()).ord;
                     active.remove(&(o.file, last));
-                    runs[r].pairs.push(pair);
+                    runs[r].tail.push(pair);
                     r
                 }
                 None => {
-                    runs.push(Run {
-                        other_file: o.file,
-                        pairs: vec![pair],
-                    });
+                    runs.push(Run::new(o.file, pair));
                     runs.len() - 1
                 }
             };
             active.insert((o.file, o.ord), r);
-            extended.insert(r);
+            if extended_by.len() <= r {
+                extended_by.resize(r + 1, 0);
+            }
+            extended_by[r] = stamp;
         }
     }
-    let current: FastSet<ParaId> = file.paras.iter().copied().collect();
-    cache.entries.retain(|id, _| current.contains(id));
+    if cache.entries.len() > file.paras.len() {
+        let current: FastSet<ParaId> = file.paras.iter().copied().collect();
+        cache.entries.retain(|id, _| current.contains(id));
+    }
     let runs = split_periodic(index, file_id, runs);
     let text = file.text.clone();
     let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
@@ -483,7 +482,7 @@ pub fn document_findings_cached(
         .collect();
     // One finding per repeated block: runs over the same part of this document together.
     let mut groups: Vec<(Range<usize>, Vec<Span>)> = Vec::new();
-    let mut slot: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut slot: FastMap<(usize, usize), usize> = FastMap::default();
     for sp in spans {
         let k = (sp.p.start, sp.p.end);
         let i = *slot.entry(k).or_insert_with(|| {
@@ -514,6 +513,67 @@ pub fn document_findings_cached(
     out
 }
 
+/// For each cached paragraph of `file_id`, the paragraphs added to the index since the cache
+/// was filled (usually the one being edited) that are its exact or near duplicates. Only the
+/// paragraphs sharing a fingerprint with an added one are compared, which is what a fresh query
+/// of the cached paragraph would find; paragraphs not in the cache are queried afresh anyway.
+fn added_matches(
+    q: &Query<'_>,
+    file_id: FileId,
+    added: &[ParaId],
+    cache: &MatchCache,
+) -> FastMap<ParaId, Vec<Match>> {
+    let index = q.index;
+    let threshold = q.settings.threshold();
+    let mut out: FastMap<ParaId, Vec<Match>> = FastMap::default();
+    let in_cache = |x: ParaId| {
+        let p = index.para(x);
+        p.file == file_id && index.is_live(x) && cache.entries.contains_key(&x)
+    };
+    for &y in added {
+        let yp = index.para(y);
+        for &x in index.exact(yp.hash) {
+            if x != y && in_cache(x) {
+                out.entry(x).or_default().push(Match { other: y, sim: 1.0 });
+            }
+        }
+        let norm = index.normalized(y);
+        if is_formula(&norm.chars) || is_dateline_text(index.source(y)) {
+            continue;
+        }
+        let pattern = Pattern::new(&norm.chars);
+        let mut seen: FastSet<ParaId> = FastSet::default();
+        for f in fingerprint::winnow(&norm.chars) {
+            if index.is_common(f.hash) {
+                continue;
+            }
+            let postings = index.postings(f.hash);
+            if postings.is_stock() {
+                continue;
+            }
+            for x in postings.iter() {
+                if x == y || !seen.insert(x) || !in_cache(x) {
+                    continue;
+                }
+                let xp = index.para(x);
+                if xp.hash == yp.hash
+                    || !lengths_compatible(xp.len as usize, yp.len as usize, threshold)
+                {
+                    continue;
+                }
+                let Some(cached) = cache.entries.get(&x) else {
+                    continue;
+                };
+                let sim = pattern.similarity(&cached.prep.norm.chars);
+                if sim >= q.threshold_for(xp.len, yp.len) {
+                    out.entry(x).or_default().push(Match { other: y, sim });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A text pasted several times into one file repeats itself along several diagonals (copy 3
 /// repeats copy 2 and copy 1, and "copies 2–3" repeat "copies 1–2"). Cutting the same-file runs
 /// where another same-file run starts leaves one block per copy.
@@ -531,26 +591,18 @@ fn split_periodic(index: &Index, file_id: FileId, runs: Vec<Run>) -> Vec<Run> {
             out.push(run);
             continue;
         }
-        let mut cur = Run {
-            other_file: run.other_file,
-            pairs: Vec::new(),
-        };
-        for pair in run.pairs {
+        let mut cur: Option<Run> = None;
+        for pair in run.pairs().copied() {
             let ord = index.para(pair.0).ord;
-            if !cur.pairs.is_empty() && cuts.binary_search(&ord).is_ok() {
-                out.push(std::mem::replace(
-                    &mut cur,
-                    Run {
-                        other_file: run.other_file,
-                        pairs: Vec::new(),
-                    },
-                ));
+            match cur.as_mut() {
+                Some(c) if cuts.binary_search(&ord).is_err() => c.tail.push(pair),
+                _ => {
+                    out.extend(cur.take());
+                    cur = Some(Run::new(run.other_file, pair));
+                }
             }
-            cur.pairs.push(pair);
         }
-        if !cur.pairs.is_empty() {
-            out.push(cur);
-        }
+        out.extend(cur);
     }
     out
 }
@@ -563,7 +615,7 @@ fn span(
     file_id: FileId,
     text: &str,
     run: &Run,
-    starts: &HashSet<u32>,
+    starts: &FastSet<u32>,
     cache: &mut HashMap<FileId, Rc<Vec<Line>>>,
 ) -> Option<Span> {
     let (pf, pl) = (index.para(run.p_first()), index.para(run.p_last()));
@@ -577,7 +629,7 @@ fn span(
         q_lines: (qf.first_line, ql.last_line),
         similarity: run.similarity(),
         exact: run.exact(),
-        blocks: run.pairs.len() > 1,
+        blocks: run.len() > 1,
     };
     if !sp.blocks {
         return Some(sp);
@@ -728,37 +780,42 @@ fn block_finding(
     let block = spans.iter().any(|s| s.blocks);
     let paragraphs = paragraphs(text.get(first.p.clone()).unwrap_or("")).len();
     let (here_zh, here_en) = lines_text(first.p_lines.0, first.p_lines.1);
-    let mut related = Vec::new();
-    let mut places: Vec<(String, String)> = Vec::new();
-    for s in spans {
-        let other = index.file(s.other_file)?;
-        let (lz, le) = lines_text(s.q_lines.0, s.q_lines.1);
-        let (zh, en) = if s.other_file == file_id {
-            (lz, le)
-        } else {
-            let name = display_name(&other.key);
-            (format!("{name} {lz}"), format!("{name} {le}"))
-        };
-        let run_pct = (s.similarity * 100.0).floor() as u32;
-        related.push(Related {
-            file: (s.other_file != file_id).then(|| other.key.to_string()),
-            range: s.q.clone(),
-            message: if s.exact {
-                Text::new("重复的另一处", "the other occurrence")
-            } else {
-                Text::new(
-                    format!("相似的另一处（相似度{run_pct}%）"),
-                    format!("the similar passage ({run_pct}% similar)"),
-                )
-            },
-        });
-        places.push((zh, en));
-    }
     // Every place counts in the message; the first few are listed (a passage found in fifty
     // reports needs no fifty links, and every edit would send them all again).
-    related.truncate(MAX_RELATED);
-    let more = places.len().saturating_sub(1);
-    let (first_zh, first_en) = places.first().cloned().unwrap_or_default();
+    let related: Vec<Related> = spans
+        .iter()
+        .take(MAX_RELATED)
+        .filter_map(|s| {
+            let run_pct = (s.similarity * 100.0).floor() as u32;
+            let file = if s.other_file == file_id {
+                None
+            } else {
+                Some(index.file(s.other_file)?.key.to_string())
+            };
+            Some(Related {
+                file,
+                range: s.q.clone(),
+                message: if s.exact {
+                    Text::new("重复的另一处", "the other occurrence")
+                } else {
+                    Text::new(
+                        format!("相似的另一处（相似度{run_pct}%）"),
+                        format!("the similar passage ({run_pct}% similar)"),
+                    )
+                },
+            })
+        })
+        .collect();
+    let more = spans.len().saturating_sub(1);
+    let (first_zh, first_en) = {
+        let (lz, le) = lines_text(first.q_lines.0, first.q_lines.1);
+        if first.other_file == file_id {
+            (lz, le)
+        } else {
+            let name = display_name(&index.file(first.other_file)?.key);
+            (format!("{name} {lz}"), format!("{name} {le}"))
+        }
+    };
     let mut zh = match (block, exact) {
         (false, true) => format!("本段与{first_zh}重复"),
         (false, false) => format!("本段与{first_zh}相似（相似度{pct}%）"),
