@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """End-to-end latency of a one-character edit: didChange -> publishDiagnostics of that version,
-through the real server (release build) with a synthetic workspace indexed.
+through the real server (release build) with a synthetic workspace indexed. The time is taken
+when the notification's body has been read, before the client parses it; the server's CPU time
+per edit (all threads, from /proc) is printed too, since wall times on a shared machine include
+waiting for a core.
 
   cargo build --release
   python3 benches/lsp_edit_latency.py /tmp/report-lsp-dups-100mb/docs [edits]
@@ -29,7 +32,11 @@ def send(msg):
     p.stdin.flush()
 
 
+arrived = 0.0  # when the body of the last message was read (before parsing it)
+
+
 def recv():
+    global arrived
     length = None
     while True:
         line = p.stdout.readline()
@@ -38,7 +45,9 @@ def recv():
         k, v = line.decode().split(":", 1)
         if k.lower() == "content-length":
             length = int(v)
-    msg = json.loads(p.stdout.read(length))
+    body = p.stdout.read(length)
+    arrived = time.time()
+    msg = json.loads(body)
     if "id" in msg and "method" in msg:  # a request from the server: answer it
         result = [{}] if msg["method"] == "workspace/configuration" else None
         send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
@@ -69,6 +78,14 @@ first = wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and 
 t_open = time.time() - t1
 rss = int(open(f"/proc/{p.pid}/status").read().split("VmRSS:")[1].split()[0]) // 1024
 line = 380  # inside copy 5
+
+
+def cpu_seconds():
+    fields = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+cpu0 = cpu_seconds()
 times = []
 for i in range(edits):
     version = i + 2
@@ -81,7 +98,8 @@ for i in range(edits):
         "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
     wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
          and m["params"].get("version") == version)
-    times.append((time.time() - t) * 1000)
+    times.append((arrived - t) * 1000)
+cpu_per_edit = (cpu_seconds() - cpu0) / max(edits, 1) * 1000
 send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
 wait(lambda m: m.get("id") == 2)
 send({"jsonrpc": "2.0", "method": "exit"})
@@ -91,4 +109,5 @@ times.sort()
 print(f"index: {end['params']['value'].get('message')} (initialize → progress end {t_index:.2f} s); "
       f"RSS {rss} MB after opening; open → first diagnostics {t_open*1000:.0f} ms ({len(first['params']['diagnostics'])} diagnostics)")
 print(f"one-character edit → publishDiagnostics: p50 {times[len(times)//2]:.1f} ms, "
-      f"p99 {times[int(len(times)*0.99)]:.1f} ms, max {times[-1]:.1f} ms over {len(times)} edits")
+      f"p99 {times[int(len(times)*0.99)]:.1f} ms, max {times[-1]:.1f} ms over {len(times)} edits; "
+      f"server CPU {cpu_per_edit:.1f} ms per edit")

@@ -100,6 +100,10 @@ pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Per line, the UTF-16 and UTF-32 length of its content (line break excluded): related
+    /// locations mostly end at the end of a line, and long paragraphs need not be counted again
+    /// for each diagnostic that points at them.
+    content_len: Vec<(u32, u32)>,
 }
 
 impl LineIndex {
@@ -112,7 +116,20 @@ impl LineIndex {
             }
             starts.push(i + 1);
         }
-        LineIndex { starts }
+        let content_len = (0..starts.len())
+            .map(|line| {
+                let end = starts.get(line + 1).copied().unwrap_or(text.len());
+                let content = text[starts[line]..end].trim_end_matches(['\r', '\n']);
+                (
+                    clamp_u32(utf16_len(content)),
+                    clamp_u32(char_count(content)),
+                )
+            })
+            .collect();
+        LineIndex {
+            starts,
+            content_len,
+        }
     }
 
     /// Like [`to_line_col`] for `text` (the text this index was built from), with the same
@@ -131,16 +148,34 @@ impl LineIndex {
             offset -= 1;
         }
         let s = &text[start..offset];
-        let col = match enc {
-            Encoding::Utf8 => s.len(),
-            Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
-            Encoding::Utf32 => s.chars().count(),
+        let whole = (offset == content_end)
+            .then(|| self.content_len.get(line))
+            .flatten();
+        let col = match (enc, whole) {
+            (Encoding::Utf8, _) => s.len(),
+            (Encoding::Utf16, Some(&(units, _))) => units as usize,
+            (Encoding::Utf32, Some(&(_, chars))) => chars as usize,
+            (Encoding::Utf16, None) => utf16_len(s),
+            (Encoding::Utf32, None) => char_count(s),
         };
         LineCol {
             line: clamp_u32(line),
             col: clamp_u32(col),
         }
     }
+}
+
+/// Characters of `s`, counted over bytes (every byte that does not continue a character):
+/// one pass the compiler vectorises, several times faster than decoding `chars()` on the long
+/// lines of a report.
+fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
+/// UTF-16 code units of `s`: one per character, two for a character outside the BMP (whose
+/// UTF-8 form starts with a byte of 0xF0 or more).
+fn utf16_len(s: &str) -> usize {
+    char_count(s) + s.bytes().filter(|&b| b >= 0xF0).count()
 }
 
 /// Converts a line/column to a byte offset on a character boundary, clamping as the LSP
@@ -292,5 +327,29 @@ mod tests {
     fn cli_columns_are_one_based_characters() {
         let rope = Rope::from_str("甲乙\n𠮷丙");
         assert_eq!(to_cli(&rope, "甲乙\n𠮷".len()), (2, 2));
+    }
+}
+
+#[cfg(test)]
+mod counting_tests {
+    use super::{char_count, utf16_len};
+
+    #[test]
+    fn byte_counts_agree_with_decoding() {
+        for s in [
+            "",
+            "abc",
+            "增长6.5%左右",
+            "𠮷野家𠮷",
+            "a\u{00A0}b\u{3000}c\r\n",
+            "é̃😀",
+        ] {
+            assert_eq!(char_count(s), s.chars().count(), "{s:?}");
+            assert_eq!(
+                utf16_len(s),
+                s.chars().map(char::len_utf16).sum::<usize>(),
+                "{s:?}"
+            );
+        }
     }
 }

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use tower_lsp::lsp_types::{Diagnostic, Url};
+
+use super::output::OutputQueue;
 use tower_lsp::Client;
 
 use super::convert;
@@ -25,7 +27,8 @@ enum Job {
         uri: Url,
         generation: u64,
         version: i32,
-        diagnostics: Vec<Diagnostic>,
+        /// The diagnostics, serialised as a JSON array.
+        json: Vec<u8>,
     },
     Clear {
         uri: Url,
@@ -57,9 +60,10 @@ impl DiagnosticsEngine {
         docs: Arc<DocumentStore>,
         config: Arc<RwLock<Config>>,
         log: Logger,
+        output: OutputQueue,
     ) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(publisher(client.clone(), docs.clone(), rx));
+        tokio::spawn(publisher(output, docs.clone(), rx));
         DiagnosticsEngine {
             docs,
             config,
@@ -126,11 +130,15 @@ impl DiagnosticsEngine {
             let log = this.log.clone();
             let engine = this.engine.clone();
             let version = snapshot.version;
-            let computed =
-                tokio::task::spawn_blocking(move || compute(&snapshot, &config, &log, &engine))
-                    .await;
+            // Serialised off the async threads too: hundreds of diagnostics make a large JSON.
+            let computed = tokio::task::spawn_blocking(move || {
+                let (diagnostics, index_changed) = compute(&snapshot, &config, &log, &engine);
+                (serde_json::to_vec(&diagnostics), index_changed)
+            })
+            .await;
             match computed {
-                Ok((diagnostics, index_changed)) => {
+                Ok((Err(e), _)) => this.log.error(format!("diagnostics of {uri}: {e}")),
+                Ok((Ok(json), index_changed)) => {
                     if index_changed {
                         this.workspace_changed(Some(&uri));
                     }
@@ -141,7 +149,7 @@ impl DiagnosticsEngine {
                         uri,
                         generation,
                         version,
-                        diagnostics,
+                        json,
                     });
                 }
                 Err(e) => this.log.error(format!("analysis of {uri} failed: {e}")),
@@ -168,9 +176,10 @@ impl DiagnosticsEngine {
     }
 }
 
-/// Analyses one snapshot: the document's rules, then its duplicate passages against the
-/// workspace index (which the snapshot's text updates first). A panicking rule is logged and
-/// skipped. Returns the diagnostics and whether the index changed.
+/// Analyses one snapshot: the document's rules, and its duplicate passages against the
+/// workspace index (which the snapshot's text updates first), on two threads since they are
+/// independent. A panicking rule or detection is logged and skipped. Returns the diagnostics
+/// and whether the index changed.
 pub fn compute(
     snapshot: &Snapshot,
     config: &Config,
@@ -178,7 +187,34 @@ pub fn compute(
     engine: &WorkspaceEngine,
 ) -> (Vec<Diagnostic>, bool) {
     let text = snapshot.text();
-    let analysis = Analysis::new(&text);
+    let shared: Arc<str> = Arc::from(text.as_str());
+    std::thread::scope(|scope| {
+        let dup_job = std::thread::Builder::new()
+            .name("duplicates".into())
+            .spawn_scoped(scope, || {
+                duplicate_diagnostics(snapshot, config, log, engine, shared.clone())
+            });
+        let mut diagnostics = rule_diagnostics(snapshot, &text, config, log);
+        let (dups, index_changed) = match dup_job {
+            Ok(job) => job.join().unwrap_or_else(|_| {
+                log.error(format!("duplicate detection panicked on {}", snapshot.uri));
+                (Vec::new(), false)
+            }),
+            // No thread to be had: the same work here.
+            Err(_) => duplicate_diagnostics(snapshot, config, log, engine, shared.clone()),
+        };
+        diagnostics.extend(dups);
+        (diagnostics, index_changed)
+    })
+}
+
+fn rule_diagnostics(
+    snapshot: &Snapshot,
+    text: &str,
+    config: &Config,
+    log: &Logger,
+) -> Vec<Diagnostic> {
+    let analysis = Analysis::new(text);
     let output = rules::run(&analysis, &config.rules, registry());
     for failure in output.failures {
         log.error(format!(
@@ -186,75 +222,115 @@ pub fn compute(
             failure.code, snapshot.uri, failure.message
         ));
     }
+    output
+        .findings
+        .iter()
+        .map(|f| {
+            convert::diagnostic(
+                f,
+                &snapshot.uri,
+                &snapshot.rope,
+                snapshot.encoding,
+                config.language,
+            )
+        })
+        .collect()
+}
+
+fn duplicate_diagnostics(
+    snapshot: &Snapshot,
+    config: &Config,
+    log: &Logger,
+    engine: &WorkspaceEngine,
+    text: Arc<str>,
+) -> (Vec<Diagnostic>, bool) {
     let (uri, rope, enc, lang) = (
         &snapshot.uri,
         &snapshot.rope,
         snapshot.encoding,
         config.language,
     );
-    let mut diagnostics: Vec<Diagnostic> = output
+    let dups = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine.findings(uri, text, &config.duplicates, &config.rules)
+    }));
+    let found = match dups {
+        Ok(found) => found,
+        Err(_) => {
+            log.error(format!("duplicate detection panicked on {uri}"));
+            return (Vec::new(), false);
+        }
+    };
+    let mut locator = Locator::new(engine);
+    let diagnostics = found
         .findings
         .iter()
-        .map(|f| convert::diagnostic(f, uri, rope, enc, lang))
+        .map(|d| {
+            let mut diag =
+                convert::diagnostic_resolving(&d.finding, uri, rope, enc, lang, &mut |key, r| {
+                    let (u, text, lines) = locator.get(key)?;
+                    Some(convert::location_in(u, text, lines, r, enc))
+                });
+            diag.data = Some(serde_json::json!({
+                "fingerprint": fingerprint_string(d.fingerprint)
+            }));
+            diag
+        })
         .collect();
-    let shared: Arc<str> = Arc::from(text.as_str());
-    let dups = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        engine.findings(uri, shared, &config.duplicates, &config.rules)
-    }));
-    let mut index_changed = false;
-    match dups {
-        Ok(found) => {
-            index_changed = found.index_changed;
-            let mut locator = Locator::new(engine);
-            for d in &found.findings {
-                let mut diag = convert::diagnostic_resolving(
-                    &d.finding,
-                    uri,
-                    rope,
-                    enc,
-                    lang,
-                    &mut |key, r| {
-                        let (u, text, lines) = locator.get(key)?;
-                        Some(convert::location_in(u, text, lines, r, enc))
-                    },
-                );
-                diag.data = Some(serde_json::json!({
-                    "fingerprint": fingerprint_string(d.fingerprint)
-                }));
-                diagnostics.push(diag);
-            }
-        }
-        Err(_) => log.error(format!("duplicate detection panicked on {uri}")),
-    }
-    (diagnostics, index_changed)
+    (diagnostics, found.index_changed)
 }
 
-async fn publisher(client: Client, docs: Arc<DocumentStore>, mut rx: mpsc::UnboundedReceiver<Job>) {
-    let mut last: HashMap<Url, Vec<Diagnostic>> = HashMap::new();
+async fn publisher(
+    output: OutputQueue,
+    docs: Arc<DocumentStore>,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+) {
+    // What was last published per document, as a hash of its JSON: an unchanged list is not
+    // sent again.
+    let mut last: HashMap<Url, u64> = HashMap::new();
     while let Some(job) = rx.recv().await {
         match job {
             Job::Publish {
                 uri,
                 generation,
                 version,
-                diagnostics,
+                json,
             } => {
                 // A newer edit or a close happened since the snapshot: its own run publishes.
                 if docs.generation(&uri) != Some(generation) {
                     continue;
                 }
-                if last.get(&uri) == Some(&diagnostics) {
+                let hash = text_hash_bytes(&json);
+                if last.get(&uri) == Some(&hash) {
                     continue;
                 }
-                last.insert(uri.clone(), diagnostics.clone());
-                client
-                    .publish_diagnostics(uri, diagnostics, Some(version))
-                    .await;
+                last.insert(uri.clone(), hash);
+                output.notify_raw(PUBLISH, &publish_params(&uri, Some(version), &json));
             }
             Job::Clear { uri } => {
                 last.remove(&uri);
-                client.publish_diagnostics(uri, Vec::new(), None).await;
+                output.notify_raw(PUBLISH, &publish_params(&uri, None, b"[]"));
             }
         }
     }
+}
+
+const PUBLISH: &str = "textDocument/publishDiagnostics";
+
+/// `PublishDiagnosticsParams` around an already serialised diagnostics array.
+fn publish_params(uri: &Url, version: Option<i32>, diagnostics_json: &[u8]) -> Vec<u8> {
+    let uri = serde_json::to_string(uri.as_str()).unwrap_or_else(|_| "\"\"".to_string());
+    let mut out = Vec::with_capacity(diagnostics_json.len() + uri.len() + 48);
+    out.extend_from_slice(b"{\"uri\":");
+    out.extend_from_slice(uri.as_bytes());
+    if let Some(v) = version {
+        out.extend_from_slice(format!(",\"version\":{v}").as_bytes());
+    }
+    out.extend_from_slice(b",\"diagnostics\":");
+    out.extend_from_slice(diagnostics_json);
+    out.push(b'}');
+    out
+}
+
+fn text_hash_bytes(bytes: &[u8]) -> u64 {
+    crate::analysis::duplicates::bytes_hash(bytes)
 }

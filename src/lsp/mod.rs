@@ -8,6 +8,7 @@ pub mod features;
 mod framing;
 mod log;
 mod ordered;
+mod output;
 mod server;
 pub mod targets;
 mod workspace;
@@ -53,18 +54,22 @@ pub fn run_stdio() -> ExitCode {
 pub async fn serve<I, O>(input: I, output: O)
 where
     I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let docs = Arc::new(DocumentStore::default());
     let log = Logger::default();
+    let (queue, frames, writer) = output::start(output);
     let (service, socket) = LspService::new({
         let docs = docs.clone();
         let log = log.clone();
+        let queue = queue.clone();
         move |client| {
             log.set_client(client.clone());
-            Backend::new(client, docs, log)
+            Backend::new(client, docs, log, queue)
         }
     });
     let service = Ordered::new(service, docs, log);
-    Server::new(input, output, socket).serve(service).await;
+    Server::new(input, frames, socket).serve(service).await;
+    // The last responses (to `shutdown`) are still queued.
+    queue.close(writer, std::time::Duration::from_secs(5)).await;
 }

@@ -14,6 +14,7 @@ use super::diagnostics::{self, DiagnosticsEngine};
 use super::documents::{DocumentStore, Snapshot};
 use super::features;
 use super::log::Logger;
+use super::output::OutputQueue;
 use super::targets::{self as target_features, TargetsIndex};
 use super::workspace::{ProgressReporter, WorkspaceEngine};
 use crate::config::{self, Config, ConfigPatch, CONFIG_FILE_NAME, SETTINGS_SECTION};
@@ -58,10 +59,20 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, docs: Arc<DocumentStore>, log: Logger) -> Backend {
+    pub fn new(
+        client: Client,
+        docs: Arc<DocumentStore>,
+        log: Logger,
+        output: OutputQueue,
+    ) -> Backend {
         let config = Arc::new(RwLock::new(Config::default()));
-        let diagnostics =
-            DiagnosticsEngine::new(client.clone(), docs.clone(), config.clone(), log.clone());
+        let diagnostics = DiagnosticsEngine::new(
+            client.clone(),
+            docs.clone(),
+            config.clone(),
+            log.clone(),
+            output,
+        );
         let workspace = diagnostics.engine.ws.clone();
         Backend {
             client,
