@@ -197,6 +197,9 @@ pub fn compute(
         .iter()
         .map(|f| convert::diagnostic(f, uri, rope, enc, lang))
         .collect();
+    diagnostics.extend(super::cross_report::diagnostics(
+        &analysis, snapshot, config, log, engine,
+    ));
     let shared: Arc<str> = Arc::from(text.as_str());
     let dups = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         engine.findings(uri, shared, &config.duplicates, &config.rules)
