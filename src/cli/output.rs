@@ -166,7 +166,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         .map(|i| config_for(&i.path, &args.common, &mut warned))
         .unwrap_or_default();
     let (index, ropes) = duplicate_index(&inputs, &first_config.duplicates);
-    let cross = cross_report_results(&inputs);
+    // Switched off in the settings of the first file: nothing extracted for it.
+    let cross = match first_config.rules.severity(&across::META) {
+        Some(_) => cross_report_results(&inputs),
+        None => Vec::new(),
+    };
     let mut out = io::stdout().lock();
     let mut worst: Option<Severity> = None;
     let mut unreadable = 0usize;

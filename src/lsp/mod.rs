@@ -2,7 +2,7 @@
 
 pub mod analysis_cache;
 mod convert;
-mod cross_report;
+pub mod cross_report;
 mod diagnostics;
 pub mod documents;
 pub mod features;
