@@ -117,5 +117,58 @@ fn hover_with_index(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, extraction, hover_with_index);
+/// `conflicting-figure-across-reports` in one diagnostics pass of the 363 KB corpus file with the
+/// 405 reports of ../shared/corpus-scale in the workspace: the document's comparable results
+/// (its targets already extracted by the rules) and the comparison with every other report
+/// (regions and results cached per file content, as in the server).
+fn cross_report_pass(c: &mut Criterion) {
+    use report_lsp::analysis::rules::conflicting_figure_across::report_results;
+    use report_lsp::analysis::rules::RuleSettings;
+    use report_lsp::lsp::cross_report::CrossReports;
+    let dir = PathBuf::from("../shared/corpus-scale");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("../shared/corpus-scale not found: cross-report benchmark skipped");
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    let ws = Workspace::new();
+    for p in &paths {
+        if let Ok(t) = std::fs::read_to_string(p) {
+            ws.open(p, &file_uri(p), Arc::from(t.as_str()));
+        }
+    }
+    let text =
+        std::fs::read_to_string("tests/fixtures/corpus/beijing-2017-report-pasted-8-times.txt")
+            .expect("corpus file");
+    let key = "/bench/current.txt";
+    let rules = RuleSettings::default();
+    let cross = CrossReports::new();
+    let analysis = Analysis::new(&text);
+    let _ = analysis.targets();
+    let this = report_results(&analysis);
+    let start = std::time::Instant::now();
+    let found = cross.findings(&ws, key, &this, &rules);
+    eprintln!(
+        "cross-report: first pass (every file's region, the same government's results) {:?}, {} findings, {} files",
+        start.elapsed(),
+        found.len(),
+        ws.len()
+    );
+    c.bench_function(
+        "cross-report: one pass of the 363 KB file, 405-report workspace, caches warm",
+        |b| {
+            b.iter(|| {
+                let this = report_results(&analysis);
+                cross.findings(&ws, key, &this, &rules).len()
+            })
+        },
+    );
+}
+
+criterion_group!(benches, extraction, hover_with_index, cross_report_pass);
 criterion_main!(benches);

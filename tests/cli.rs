@@ -394,3 +394,68 @@ fn fix_to_stdout_and_unreadable_input() {
     assert_eq!(r.code, 2);
     assert!(!dir.path().join("binary.fixed.txt").exists());
 }
+
+#[test]
+fn check_compares_results_across_the_reports_it_is_given() {
+    const DIR: &str = "tests/fixtures/across";
+    const B2023: &str = "tests/fixtures/across/beijing-2023.txt";
+    const B2024: &str = "tests/fixtures/across/beijing-2024.txt";
+    const DISTRICT: &str = "tests/fixtures/across/chaoyang-2024.txt";
+    let r = run(&["check", "--format", "json", DIR]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json_of(&r);
+    let findings = |path: &str| -> Vec<Value> {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("{path} not checked"))["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "conflicting-figure-across-reports")
+            .cloned()
+            .collect()
+    };
+    // Each of the two Beijing reports points at the other; the district is another government.
+    let a = findings(B2023);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0]["severity"], "info");
+    assert_eq!(
+        a[0]["message"],
+        "2022年“地区生产总值”此处为增长0.7%，《2024年北京市政府工作报告》为增长0.8%，前后不一致"
+    );
+    assert_eq!((&a[0]["line"], &a[0]["column"]), (&json!(5), &json!(1)));
+    assert_eq!(a[0]["endColumn"], 15);
+    let rel = &a[0]["related"][0];
+    assert_eq!(rel["path"], B2024);
+    assert_eq!((&rel["line"], &rel["column"]), (&json!(5), &json!(21)));
+    assert_eq!(findings(B2024).len(), 1);
+    assert!(findings(DISTRICT).is_empty());
+    assert_eq!(doc["summary"]["info"], 2);
+
+    // Human output, and the same files listed one by one.
+    let r = run(&["check", B2023, B2024, DISTRICT]);
+    assert!(
+        r.stdout.contains(&format!(
+            "{B2023}:5:1: info[conflicting-figure-across-reports] 2022年“地区生产总值”此处为增长0.7%"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(&format!("    {B2024}:5:21: note: ")));
+    // Alone, a report has nothing to be compared with; with the district, nothing to compare.
+    let r = run(&["check", "--format", "json", B2023, DISTRICT]);
+    assert_eq!(json_of(&r)["summary"]["info"], 0, "{}", r.stdout);
+    // Switched off by its own code.
+    let r = run(&[
+        "check",
+        "--format",
+        "json",
+        "--config",
+        "tests/fixtures/across-off.toml",
+        DIR,
+    ]);
+    assert_eq!(json_of(&r)["summary"]["info"], 0, "{}", r.stdout);
+}

@@ -163,3 +163,86 @@ fn watched_file_changes_update_the_index() {
     }
     s.shutdown();
 }
+
+const BEIJING_2023: &str = "2023年北京市政府工作报告\n各位代表：\n现在，我代表北京市人民政府，向大会报告工作，请予审议。\n一、2022年工作回顾\n全市地区生产总值增长0.7%，一般公共预算收入增长2%。\n二、2023年主要任务\n主要预期目标是：地区生产总值增长4.5%以上。\n";
+const BEIJING_2024: &str = "2024年北京市政府工作报告\n各位代表：\n现在，我代表北京市人民政府，向大会报告工作，请予审议。\n一、2023年工作回顾\n全市地区生产总值增长5.2%。2022年地区生产总值增长0.8%。\n二、2024年主要任务\n主要预期目标是：地区生产总值增长5%左右。\n";
+const CHAOYANG_2024: &str = "2024年北京市朝阳区政府工作报告\n各位代表：\n现在，我代表朝阳区人民政府，向大会报告工作，请予审议。\n一、2023年工作回顾\n2022年地区生产总值增长3%。\n";
+
+fn across(diags: &Value) -> Vec<Value> {
+    diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "conflicting-figure-across-reports")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_result_contradicting_another_report_of_the_same_government() {
+    let dir = TempDir::new("targets-across");
+    std::fs::write(dir.path().join("b2024.txt"), BEIJING_2024).unwrap();
+    std::fs::write(dir.path().join("chaoyang2024.txt"), CHAOYANG_2024).unwrap();
+    let mut s = Server::start(Options {
+        root: Some(dir.path().to_path_buf()),
+        ..Options::default()
+    });
+    let a = uri(&dir, "b2023.txt");
+    s.open(&a, BEIJING_2023, 1);
+    let p = s.wait_for_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == a && !across(&p["diagnostics"]).is_empty(),
+        TIMEOUT,
+    );
+    let found = across(&p["diagnostics"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let d = &found[0];
+    assert_eq!(d["severity"], 3, "information");
+    assert_eq!(
+        d["message"],
+        "2022年“地区生产总值”此处为增长0.7%，《2024年北京市政府工作报告》为增长0.8%，前后不一致"
+    );
+    let stated = "全市地区生产总值增长0.7%";
+    let at = BEIJING_2023.find(stated).unwrap();
+    assert_eq!(
+        d["range"]["start"],
+        common::position(BEIJING_2023, at, "utf-16")
+    );
+    assert_eq!(
+        d["range"]["end"],
+        common::position(BEIJING_2023, at + stated.len(), "utf-16")
+    );
+    // Related information: the other report's statement, not the district's.
+    let related = d["relatedInformation"].as_array().unwrap();
+    assert_eq!(related.len(), 1, "{related:?}");
+    let loc = &related[0]["location"];
+    assert_eq!(loc["uri"], uri(&dir, "b2024.txt"));
+    let other = "地区生产总值增长0.8%";
+    let at = BEIJING_2024.find(other).unwrap();
+    assert_eq!(
+        loc["range"]["start"],
+        common::position(BEIJING_2024, at, "utf-16")
+    );
+    assert_eq!(
+        loc["range"]["end"],
+        common::position(BEIJING_2024, at + other.len(), "utf-16")
+    );
+
+    // Opening the other report with an agreeing figure shadows its file: the next analysis of
+    // the first document no longer reports it.
+    let b = uri(&dir, "b2024.txt");
+    s.open(&b, &BEIJING_2024.replace("0.8%", "0.7%"), 1);
+    let pb = s.diagnostics(&b, Some(1));
+    assert!(across(&pb).is_empty(), "{pb}");
+    // (The edit adds a half-width comma, so that the list differs from the last one published
+    // and version 2 is published whether or not the change of the other report was pushed.)
+    s.change(
+        &a,
+        2,
+        json!([{ "text": format!("{BEIJING_2023}请予审议,谢谢。\n") }]),
+    );
+    let pa = s.diagnostics(&a, Some(2));
+    assert!(!pa.as_array().unwrap().is_empty());
+    assert!(across(&pa).is_empty(), "{pa}");
+    s.shutdown();
+}

@@ -18,7 +18,11 @@ use super::{
 use crate::analysis::duplicates::{self, DupSettings, Index};
 use crate::analysis::finding::{Finding, Language, Severity};
 use crate::analysis::outline::{Outline, SectionKind};
+use crate::analysis::rules::conflicting_figure_across::{
+    self as across, OtherReport, ReportResults,
+};
 use crate::analysis::rules::{self, registry};
+use crate::analysis::targets::report_region;
 use crate::analysis::Analysis;
 use crate::decode::Decoded;
 use crate::position::to_cli;
@@ -120,6 +124,40 @@ fn duplicate_index(inputs: &[InputFile], settings: &DupSettings) -> (Index, Rope
     (Index::bulk(docs, settings.boilerplate_ratio(), 2), ropes)
 }
 
+/// The comparable results of every readable input whose government another input shares
+/// (only those are extracted), keyed by the path as printed, in input order.
+fn cross_report_results(inputs: &[InputFile]) -> Vec<(String, String, ReportResults)> {
+    let regions: Vec<_> = inputs
+        .iter()
+        .filter_map(|i| {
+            let d = i.result.as_ref().ok()?;
+            Some((i, d, report_region(&d.text)?))
+        })
+        .collect();
+    regions
+        .iter()
+        .enumerate()
+        .filter(|(k, (_, _, r))| {
+            regions
+                .iter()
+                .enumerate()
+                .any(|(j, (_, _, o))| j != *k && o.same_as(r))
+        })
+        .map(|(_, (i, d, _))| {
+            let display = i
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                i.path.display().to_string(),
+                display,
+                across::report_results(&Analysis::new(&d.text)),
+            )
+        })
+        .collect()
+}
+
 pub fn check(args: &CheckArgs) -> ExitCode {
     let inputs = expand_inputs(&args.files, &args.common);
     let mut warned: Vec<PathBuf> = Vec::new();
@@ -128,6 +166,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         .map(|i| config_for(&i.path, &args.common, &mut warned))
         .unwrap_or_default();
     let (index, ropes) = duplicate_index(&inputs, &first_config.duplicates);
+    // Switched off in the settings of the first file: nothing extracted for it.
+    let cross = match first_config.rules.severity(&across::META) {
+        Some(_) => cross_report_results(&inputs),
+        None => Vec::new(),
+    };
     let mut out = io::stdout().lock();
     let mut worst: Option<Severity> = None;
     let mut unreadable = 0usize;
@@ -153,6 +196,20 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                 .into_iter()
                 .map(|d| d.finding),
         );
+        if let Some((_, _, this)) = cross.iter().find(|(p, _, _)| *p == path) {
+            let others: Vec<OtherReport<'_>> = cross
+                .iter()
+                .filter(|(p, _, _)| *p != path)
+                .map(|(p, display, results)| OtherReport {
+                    file: p,
+                    display,
+                    results,
+                })
+                .collect();
+            output
+                .findings
+                .extend(across::findings(this, &others, &config.rules));
+        }
         output.findings.sort_by(|a, b| {
             (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
         });

@@ -194,7 +194,7 @@ pub fn compute(
             .spawn_scoped(scope, || {
                 duplicate_diagnostics(snapshot, config, log, engine, shared.clone())
             });
-        let mut diagnostics = rule_diagnostics(snapshot, &text, config, log);
+        let mut diagnostics = rule_diagnostics(snapshot, &text, config, log, engine);
         let (dups, index_changed) = match dup_job {
             Ok(job) => job.join().unwrap_or_else(|_| {
                 log.error(format!("duplicate detection panicked on {}", snapshot.uri));
@@ -208,11 +208,13 @@ pub fn compute(
     })
 }
 
+/// The document's own rules, and its results compared with other reports of the workspace.
 fn rule_diagnostics(
     snapshot: &Snapshot,
     text: &str,
     config: &Config,
     log: &Logger,
+    engine: &WorkspaceEngine,
 ) -> Vec<Diagnostic> {
     let analysis = Analysis::new(text);
     let output = rules::run(&analysis, &config.rules, registry());
@@ -222,7 +224,7 @@ fn rule_diagnostics(
             failure.code, snapshot.uri, failure.message
         ));
     }
-    output
+    let mut diagnostics: Vec<Diagnostic> = output
         .findings
         .iter()
         .map(|f| {
@@ -234,7 +236,11 @@ fn rule_diagnostics(
                 config.language,
             )
         })
-        .collect()
+        .collect();
+    diagnostics.extend(super::cross_report::diagnostics(
+        &analysis, snapshot, config, log, engine,
+    ));
+    diagnostics
 }
 
 fn duplicate_diagnostics(

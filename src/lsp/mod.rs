@@ -2,6 +2,7 @@
 
 pub mod analysis_cache;
 mod convert;
+pub mod cross_report;
 mod diagnostics;
 pub mod documents;
 pub mod features;

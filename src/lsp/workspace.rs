@@ -37,6 +37,8 @@ pub struct WorkspaceEngine {
     /// Line starts of the files named in related information.
     lines: DerivedCache<LineIndex>,
     log: Logger,
+    /// Regions and results of the files, for `conflicting-figure-across-reports`.
+    pub cross: super::cross_report::CrossReports,
 }
 
 /// What the analysis of an open document needs from the index.
@@ -55,6 +57,7 @@ impl WorkspaceEngine {
             caches: Mutex::new(HashMap::new()),
             lines: DerivedCache::new(),
             log,
+            cross: super::cross_report::CrossReports::new(),
         }
     }
 

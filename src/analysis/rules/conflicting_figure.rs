@@ -52,12 +52,12 @@ type Key<'a> = (&'a str, Period, Kind, &'a str, DirectionKey, bool);
 
 /// Direction as a hashable key (a figure `保持在` and one `达到` both state a level).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum DirectionKey {
+pub(super) enum DirectionKey {
     Change(bool),
     Level,
 }
 
-fn direction_key(d: Direction) -> DirectionKey {
+pub(super) fn direction_key(d: Direction) -> DirectionKey {
     match d {
         Direction::Increase => DirectionKey::Change(true),
         Direction::Decrease => DirectionKey::Change(false),
@@ -66,7 +66,7 @@ fn direction_key(d: Direction) -> DirectionKey {
 }
 
 /// The characters just before the statement and the statement itself.
-fn lead_and_statement<'t>(text: &'t str, t: &Target) -> (String, &'t str) {
+pub(super) fn lead_and_statement<'t>(text: &'t str, t: &Target) -> (String, &'t str) {
     let start = t.statement().start;
     let before: String = text[..start]
         .chars()
@@ -79,30 +79,33 @@ fn lead_and_statement<'t>(text: &'t str, t: &Target) -> (String, &'t str) {
     (before, &text[t.statement()])
 }
 
+/// Words that make a figure something else than one statement of the period's value (see
+/// [`not_comparable`]).
+pub(super) const NOT_ONE_STATEMENT: [&str; 16] = [
+    "其中",
+    "包括",
+    "年均",
+    "平均",
+    "累计",
+    "五年",
+    "两年",
+    "三年",
+    "季度",
+    "上半年",
+    "月份",
+    "比全国",
+    "高于",
+    "低于",
+    "城乡",
+    "分别",
+];
+
 /// Figures that are not one statement of the period's value: a breakdown (`其中2022年…`), an
 /// average or cumulative rate (`年均`, `累计`, `两年平均`), a part of a year (`一季度`, `上半年`),
 /// a comparison (`比全国高`), or one of a 城乡 pair.
 fn not_comparable(text: &str, t: &Target) -> bool {
     let (before, statement) = lead_and_statement(text, t);
-    const WORDS: [&str; 16] = [
-        "其中",
-        "包括",
-        "年均",
-        "平均",
-        "累计",
-        "五年",
-        "两年",
-        "三年",
-        "季度",
-        "上半年",
-        "月份",
-        "比全国",
-        "高于",
-        "低于",
-        "城乡",
-        "分别",
-    ];
-    WORDS
+    NOT_ONE_STATEMENT
         .iter()
         .any(|w| statement.contains(w) || before.contains(w))
         || t.indicator_text.starts_with("城乡")

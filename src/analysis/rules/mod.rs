@@ -14,6 +14,7 @@ pub mod announced_count;
 pub mod broken_line;
 pub mod cjk_digit_spacing;
 pub mod conflicting_figure;
+pub mod conflicting_figure_across;
 pub mod enumeration_mismatch;
 pub mod heading_numbering;
 pub mod heading_style;
@@ -110,8 +111,7 @@ pub fn render_docs() -> String {
          or in the editor settings (`reportLsp.rules`). Fixes marked safe are applied by \
          `source.fixAll` and by `report-lsp fix`.\n\n| code | default | summary |\n| --- | --- | --- |\n",
     );
-    for r in registry() {
-        let m = r.meta();
+    for m in documented_metas() {
         out.push_str(&format!(
             "| [`{}`](#{}) | {} | {} |\n",
             m.code,
@@ -120,8 +120,7 @@ pub fn render_docs() -> String {
             m.summary_en
         ));
     }
-    for r in registry() {
-        let m = r.meta();
+    for m in documented_metas() {
         out.push_str(&format!(
             "\n## {}\n\n{}\n\n{}\n\nDefault severity: **{}**.\n\n### Why\n\n{}\n\n### Example\n\n```text\n{}\n```\n",
             m.code,
@@ -135,6 +134,19 @@ pub fn render_docs() -> String {
     out
 }
 
+/// The rules documented in docs/rules.md: the registry, with the workspace half of
+/// `conflicting-figure` next to it.
+fn documented_metas() -> Vec<&'static RuleMeta> {
+    let mut metas = Vec::new();
+    for r in registry() {
+        metas.push(r.meta());
+        if r.meta().code == conflicting_figure::ConflictingFigure.meta().code {
+            metas.push(&conflicting_figure_across::META);
+        }
+    }
+    metas
+}
+
 pub fn find_rule(code: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().code == code)
 }
@@ -145,6 +157,7 @@ pub fn all_metas() -> Vec<&'static RuleMeta> {
     registry()
         .iter()
         .map(|r| r.meta())
+        .chain([&conflicting_figure_across::META])
         .chain(crate::analysis::duplicates::metas())
         .collect()
 }

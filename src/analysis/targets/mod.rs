@@ -18,12 +18,14 @@
 //! the section does not.
 
 mod context;
+mod region;
 mod scan;
 mod synonyms;
 
 use std::ops::Range;
 
 pub use context::DocInfo;
+pub use region::{report_region, Region};
 pub use synonyms::{Synonyms, BUILTIN_SYNONYMS};
 
 use super::outline::Outline;
