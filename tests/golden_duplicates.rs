@@ -54,7 +54,10 @@ fn render(name: &str) -> String {
             f.message.zh
         ));
         for r in &f.related {
-            let file = r.file.clone().unwrap_or_else(|| key.clone());
+            let file = r
+                .file
+                .as_deref()
+                .map_or_else(|| key.clone(), str::to_string);
             let t = &texts[&file];
             out.push_str(&format!(
                 "    -> {file} L{}-{} '{}'\n",

@@ -1,7 +1,9 @@
 //! Findings are data: a rule code, a severity, a byte range, a message in both languages,
 //! related locations and fixes. Rendering for a client or a terminal happens at the edge.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -48,12 +50,13 @@ pub enum Language {
 /// A user-visible text in Chinese (the default) and English.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Text {
-    pub zh: String,
-    pub en: String,
+    // Fixed texts (most related-location labels) are borrowed, not allocated per finding.
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
 }
 
 impl Text {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+    pub fn new(zh: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Text {
         Text {
             zh: zh.into(),
             en: en.into(),
@@ -72,7 +75,8 @@ impl Text {
 /// opaque document key (a URI) for another document of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Related {
-    pub file: Option<String>,
+    /// Shared: a passage found in many reports names each of them in many findings.
+    pub file: Option<Arc<str>>,
     pub range: Range<usize>,
     pub message: Text,
 }

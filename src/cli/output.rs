@@ -55,7 +55,7 @@ fn finding_json(f: &Finding, rope: &Rope, path: &str, lang: Language, ropes: &Ro
         .iter()
         .map(|r| {
             let (rp, rr) = match &r.file {
-                Some(other) => (other.clone(), ropes.get(other).unwrap_or(rope)),
+                Some(other) => (other.to_string(), ropes.get(other.as_ref()).unwrap_or(rope)),
                 None => (path.to_string(), rope),
             };
             merge(
@@ -234,9 +234,16 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                         f.message.get(lang)
                     );
                     for r in &f.related {
-                        let rr = r.file.as_ref().and_then(|k| ropes.get(k)).unwrap_or(&rope);
+                        let rr = r
+                            .file
+                            .as_ref()
+                            .and_then(|k| ropes.get(k.as_ref()))
+                            .unwrap_or(&rope);
                         let (rl, rc) = to_cli(rr, r.range.start);
-                        let rp = r.file.clone().unwrap_or_else(|| path.clone());
+                        let rp = r
+                            .file
+                            .as_deref()
+                            .map_or_else(|| path.clone(), str::to_string);
                         let _ = writeln!(out, "    {rp}:{rl}:{rc}: note: {}", r.message.get(lang));
                     }
                 }

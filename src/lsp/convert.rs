@@ -58,7 +58,30 @@ pub fn diagnostic(
     enc: Encoding,
     lang: Language,
 ) -> lsp::Diagnostic {
-    diagnostic_resolving(f, uri, rope, enc, lang, &mut |_, _| None)
+    diagnostic_resolving(f, uri, &DocLines::Rope(rope), enc, lang, &mut |_, _| None)
+}
+
+/// How positions of the analysed document are computed: through its rope, or through a line
+/// index of its text, which is faster when hundreds of diagnostics point at whole lines (the
+/// index knows each line's length in every encoding).
+pub enum DocLines<'a> {
+    Rope(&'a Rope),
+    Index(&'a str, &'a LineIndex),
+}
+
+impl DocLines<'_> {
+    pub fn range(&self, r: &ByteRange<usize>, enc: Encoding) -> lsp::Range {
+        match self {
+            DocLines::Rope(rope) => range(rope, r, enc),
+            DocLines::Index(text, lines) => {
+                let (a, b) = (
+                    lines.line_col(text, r.start, enc),
+                    lines.line_col(text, r.end, enc),
+                );
+                lsp::Range::new(Position::new(a.line, a.col), Position::new(b.line, b.col))
+            }
+        }
+    }
 }
 
 /// Like [`diagnostic`], with `other(key, range)` locating related information in other files
@@ -66,7 +89,7 @@ pub fn diagnostic(
 pub fn diagnostic_resolving(
     f: &Finding,
     uri: &Url,
-    rope: &Rope,
+    doc: &DocLines<'_>,
     enc: Encoding,
     lang: Language,
     other: &mut dyn FnMut(&str, &ByteRange<usize>) -> Option<Location>,
@@ -76,7 +99,7 @@ pub fn diagnostic_resolving(
         .iter()
         .filter_map(|r| {
             let location = match &r.file {
-                None => Location::new(uri.clone(), range(rope, &r.range, enc)),
+                None => Location::new(uri.clone(), doc.range(&r.range, enc)),
                 Some(key) => other(key, &r.range)?,
             };
             Some(DiagnosticRelatedInformation {
@@ -86,7 +109,7 @@ pub fn diagnostic_resolving(
         })
         .collect();
     lsp::Diagnostic {
-        range: range(rope, &f.range, enc),
+        range: doc.range(&f.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.code.to_string())),
         code_description: None,

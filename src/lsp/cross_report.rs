@@ -115,7 +115,7 @@ pub fn diagnostics(
             convert::diagnostic_resolving(
                 f,
                 uri,
-                &snapshot.rope,
+                &convert::DocLines::Rope(&snapshot.rope),
                 snapshot.encoding,
                 config.language,
                 &mut |key, r| {

@@ -21,6 +21,7 @@ use crate::analysis::duplicates::fingerprint_string;
 use crate::analysis::rules::{self, registry};
 use crate::analysis::Analysis;
 use crate::config::Config;
+use crate::position::LineIndex;
 
 enum Job {
     Publish {
@@ -250,14 +251,9 @@ fn duplicate_diagnostics(
     engine: &WorkspaceEngine,
     text: Arc<str>,
 ) -> (Vec<Diagnostic>, bool) {
-    let (uri, rope, enc, lang) = (
-        &snapshot.uri,
-        &snapshot.rope,
-        snapshot.encoding,
-        config.language,
-    );
+    let (uri, enc, lang) = (&snapshot.uri, snapshot.encoding, config.language);
     let dups = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        engine.findings(uri, text, &config.duplicates, &config.rules)
+        engine.findings(uri, text.clone(), &config.duplicates, &config.rules)
     }));
     let found = match dups {
         Ok(found) => found,
@@ -267,12 +263,14 @@ fn duplicate_diagnostics(
         }
     };
     let mut locator = Locator::new(engine);
+    let lines = LineIndex::new(&text);
+    let doc = convert::DocLines::Index(&text, &lines);
     let diagnostics = found
         .findings
         .iter()
         .map(|d| {
             let mut diag =
-                convert::diagnostic_resolving(&d.finding, uri, rope, enc, lang, &mut |key, r| {
+                convert::diagnostic_resolving(&d.finding, uri, &doc, enc, lang, &mut |key, r| {
                     let (u, text, lines) = locator.get(key)?;
                     Some(convert::location_in(u, text, lines, r, enc))
                 });

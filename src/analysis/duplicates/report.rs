@@ -161,20 +161,28 @@ impl Query<'_> {
         cands.sort_unstable_by(|a, b| b.cmp(a));
         cands.truncate(MAX_CANDIDATES);
         let pattern = Pattern::new(&prep.norm.chars);
+        // Copies of one passage share a hash: compare each text once (None: not comparable).
+        let mut by_hash: FastMap<u64, Option<f64>> = FastMap::default();
         for (c, o) in cands {
-            let len = index.para(o).len as usize;
+            let op = index.para(o);
+            let len = op.len as usize;
             if !lengths_compatible(me.len as usize, len, threshold) {
                 if c >= 2 && misses.len() < MAX_SENTENCE_CANDIDATES {
                     misses.push(o);
                 }
                 continue;
             }
-            let other = index.normalized(o);
-            // A longer passage is not a copy of a set formula or a dateline it is close to.
-            if is_formula(&other.chars) || is_dateline_text(index.source(o)) {
+            let compared = *by_hash.entry(op.hash).or_insert_with(|| {
+                let other = index.normalized(o);
+                // A longer passage is not a copy of a set formula or a dateline it is close to.
+                if is_formula(&other.chars) || is_dateline_text(index.source(o)) {
+                    return None;
+                }
+                Some(pattern.similarity(&other.chars))
+            });
+            let Some(sim) = compared else {
                 continue;
-            }
-            let sim = pattern.similarity(&other.chars);
+            };
             if sim >= self.threshold_for(me.len, len as u32) {
                 out.push(Match { other: o, sim });
             } else if c >= 2 && misses.len() < MAX_SENTENCE_CANDIDATES {
@@ -201,6 +209,10 @@ fn is_formula_sentence(chars: &[char]) -> bool {
 
 /// A passage made mostly (60% or more) of set formulas.
 fn is_formula(chars: &[char]) -> bool {
+    // Every formula sentence has one of these; most paragraphs have none.
+    if !chars.iter().any(|c| matches!(c, '审' | '谢' | '敬' | '意')) {
+        return false;
+    }
     let formula: usize = sentences(chars)
         .into_iter()
         .filter(|r| is_formula_sentence(&chars[r.clone()]))
@@ -790,7 +802,7 @@ fn block_finding(
             let file = if s.other_file == file_id {
                 None
             } else {
-                Some(index.file(s.other_file)?.key.to_string())
+                Some(index.file(s.other_file)?.key.clone())
             };
             Some(Related {
                 file,
@@ -962,7 +974,7 @@ fn sentence_findings(
                     range: range.clone(),
                     message: Text::new(zh, en),
                     related: vec![Related {
-                        file: (op.file != file_id).then(|| other.key.to_string()),
+                        file: (op.file != file_id).then(|| other.key.clone()),
                         range: other_range,
                         message: Text::new("另一处", "the other occurrence"),
                     }],

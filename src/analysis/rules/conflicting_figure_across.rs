@@ -193,7 +193,7 @@ pub fn findings(
         finding.severity = severity;
         for (o, y) in found.iter().take(RELATED_MAX) {
             finding.related.push(Related {
-                file: Some(o.file.to_string()),
+                file: Some(std::sync::Arc::from(o.file)),
                 range: y.target.statement(),
                 message: Text::new(
                     format!("{}：“{}”", name(o), y.quote),

@@ -57,8 +57,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 pub(crate) fn finding(
     meta: &'static RuleMeta,
     range: Range<usize>,
-    zh: impl Into<String>,
-    en: impl Into<String>,
+    zh: impl Into<std::borrow::Cow<'static, str>>,
+    en: impl Into<std::borrow::Cow<'static, str>>,
 ) -> Finding {
     Finding {
         code: meta.code,
@@ -71,7 +71,11 @@ pub(crate) fn finding(
 }
 
 /// A safe fix from a title and edits (sorted by the caller).
-pub(crate) fn safe_fix(zh: impl Into<String>, en: impl Into<String>, edits: Vec<Edit>) -> Fix {
+pub(crate) fn safe_fix(
+    zh: impl Into<std::borrow::Cow<'static, str>>,
+    en: impl Into<std::borrow::Cow<'static, str>>,
+    edits: Vec<Edit>,
+) -> Fix {
     Fix {
         title: Text::new(zh, en),
         edits,
@@ -247,7 +251,7 @@ pub(crate) mod testing {
     pub fn messages(rule: &dyn Rule, text: &str) -> Vec<String> {
         findings(rule, text)
             .into_iter()
-            .map(|f| f.message.zh)
+            .map(|f| f.message.zh.into_owned())
             .collect()
     }
 
