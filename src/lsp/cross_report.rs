@@ -23,15 +23,17 @@ use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::workspace::{DerivedCache, Workspace};
 
-#[derive(Default)]
 pub struct CrossReports {
-    regions: DerivedCache<Option<Region>>,
-    results: DerivedCache<ReportResults>,
+    regions: Arc<DerivedCache<Option<Region>>>,
+    results: Arc<DerivedCache<ReportResults>>,
 }
 
 impl CrossReports {
-    pub fn new() -> CrossReports {
-        CrossReports::default()
+    pub fn new(ws: &Workspace) -> CrossReports {
+        CrossReports {
+            regions: DerivedCache::following(ws),
+            results: DerivedCache::following(ws),
+        }
     }
 
     /// The findings of the document `key` (its index key, a path) against every other file of

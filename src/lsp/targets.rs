@@ -50,7 +50,7 @@ struct Aggregate {
 /// The cross-report view of targets.
 pub struct TargetsIndex {
     workspace: Arc<Workspace>,
-    files: DerivedCache<Vec<Arc<Mention>>>,
+    files: Arc<DerivedCache<Vec<Arc<Mention>>>>,
     aggregate: Mutex<Aggregate>,
     settings: Mutex<(Arc<Synonyms>, Encoding, u64)>,
 }
@@ -58,8 +58,8 @@ pub struct TargetsIndex {
 impl TargetsIndex {
     pub fn new(workspace: Arc<Workspace>) -> TargetsIndex {
         TargetsIndex {
+            files: DerivedCache::following(&workspace),
             workspace,
-            files: DerivedCache::new(),
             aggregate: Mutex::new(Aggregate::default()),
             settings: Mutex::new((Arc::new(Synonyms::builtin()), Encoding::default(), 1)),
         }

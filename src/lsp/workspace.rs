@@ -35,7 +35,7 @@ pub struct WorkspaceEngine {
     /// Per open document: its paragraphs' matches, kept across edits.
     caches: Mutex<HashMap<String, MatchCache>>,
     /// Line starts of the files named in related information.
-    lines: DerivedCache<LineIndex>,
+    lines: Arc<DerivedCache<LineIndex>>,
     log: Logger,
     /// Regions and results of the files, for `conflicting-figure-across-reports`.
     pub cross: super::cross_report::CrossReports,
@@ -50,14 +50,15 @@ pub struct DocFindings {
 
 impl WorkspaceEngine {
     pub fn new(log: Logger) -> WorkspaceEngine {
+        let ws = Arc::new(Workspace::new());
         WorkspaceEngine {
-            ws: Arc::new(Workspace::new()),
             index: RwLock::new(Index::new(DupSettings::default().boilerplate_ratio())),
             logged: Mutex::new(HashSet::new()),
             caches: Mutex::new(HashMap::new()),
-            lines: DerivedCache::new(),
+            lines: DerivedCache::following(&ws),
             log,
-            cross: super::cross_report::CrossReports::new(),
+            cross: super::cross_report::CrossReports::new(&ws),
+            ws,
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::FileVersion;
+use super::{ChangeKind, FileVersion, Workspace};
 
 /// Path → (content hash, value).
 type Entries<T> = HashMap<Arc<Path>, (u64, Arc<T>)>;
@@ -26,6 +26,25 @@ impl<T> Default for DerivedCache<T> {
 impl<T> DerivedCache<T> {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A cache that drops the entry of every file leaving `ws` (deleted, excluded, closed
+    /// without a file on disk), so that a long session keeps no data of files that are gone.
+    pub fn following(ws: &Workspace) -> Arc<Self>
+    where
+        T: Send + Sync + 'static,
+    {
+        let cache = Arc::new(Self::default());
+        let weak = Arc::downgrade(&cache);
+        ws.subscribe(move |changes| {
+            let Some(cache) = weak.upgrade() else {
+                return;
+            };
+            for c in changes.iter().filter(|c| c.kind == ChangeKind::Removed) {
+                cache.remove(&c.path);
+            }
+        });
+        cache
     }
 
     /// The cached value for this content of this file, or `compute(file)` stored for next time.

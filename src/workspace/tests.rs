@@ -257,6 +257,24 @@ fn derived_cache_recomputes_only_on_content_change() {
 }
 
 #[test]
+fn a_following_cache_forgets_deleted_files() {
+    let tmp = Tmp::new("cache-follow");
+    let a = tmp.write("a.txt", "甲\n".as_bytes());
+    let b = tmp.write("b.txt", "乙\n".as_bytes());
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    ws.scan(1, &mut |_, _| {});
+    let cache: Arc<DerivedCache<usize>> = DerivedCache::following(&ws);
+    for p in [&a, &b] {
+        cache.get_or_compute(&ws.get(p).unwrap(), |f| f.text.len());
+    }
+    assert_eq!(cache.len(), 2);
+    std::fs::remove_file(&a).unwrap();
+    ws.refresh(&a);
+    assert_eq!(cache.len(), 1);
+    assert!(cache.get(&ws.get(&b).unwrap()).is_some());
+}
+
+#[test]
 fn uris_round_trip_through_paths() {
     let p = Path::new("/tmp/报告 2023.txt");
     let uri = file_uri(p);
