@@ -147,7 +147,7 @@ fn cross_report_pass(c: &mut Criterion) {
             .expect("corpus file");
     let key = "/bench/current.txt";
     let rules = RuleSettings::default();
-    let cross = CrossReports::new();
+    let cross = CrossReports::new(&ws);
     let analysis = Analysis::new(&text);
     let _ = analysis.targets();
     let this = report_results(&analysis);
