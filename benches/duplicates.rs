@@ -186,6 +186,13 @@ fn run(mb: &str) {
         );
         edit_times.push(t.elapsed().as_secs_f64() * 1000.0);
         cpu_times.push((thread_cpu_ns() - cpu) as f64 / 1e6);
+        if std::env::var_os("DUPS_EDIT_TRACE").is_some() {
+            println!(
+                "    edit {i}: {:.2} ms CPU, {} findings",
+                cpu_times[cpu_times.len() - 1],
+                f.len()
+            );
+        }
         std::hint::black_box(f);
     }
     edit_times.sort_by(|a, b| a.total_cmp(b));

@@ -379,7 +379,9 @@ pub fn document_findings_cached(
     let mut starts: FastSet<u32> = FastSet::default();
     // Which runs the current paragraph already extended (by run index: the paragraph's ord).
     let mut extended_by: Vec<u32> = Vec::new();
-    let mut matches: Vec<Match> = Vec::new();
+    // Per run: this document's first and last ord, the other side's last ord.
+    let mut run_ords: Vec<(u32, u32, u32)> = Vec::new();
+    let mut matches: Vec<(Match, FileId, u32)> = Vec::new();
     let mut retained_at = 64;
     for &id in &file.paras {
         if !q.eligible(id) {
@@ -428,15 +430,18 @@ pub fn document_findings_cached(
             continue;
         }
         starts.insert(me.first_line);
+        // Each match with the other paragraph's file and ord, read once (the paragraph table is
+        // large and these reads are scattered).
         matches.clear();
-        matches.extend(analysed.matches.iter().copied().filter(|m| {
+        matches.extend(analysed.matches.iter().filter_map(|m| {
             let o = index.para(m.other);
-            index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
+            (index.is_live(m.other) && (o.file != file_id || o.ord < me.ord))
+                .then_some((*m, o.file, o.ord))
         }));
         // Runs that cannot reach this paragraph any more are closed (stale entries are only
         // skipped by the lookup below, so this just bounds the map).
         if active.len() > retained_at {
-            active.retain(|_, &mut r| me.ord - index.para(runs[r].p_last()).ord <= MAX_STEP);
+            active.retain(|_, &mut r| me.ord - run_ords[r].1 <= MAX_STEP);
             retained_at = (active.len() * 2).max(64);
         }
         if matches.is_empty() {
@@ -447,36 +452,34 @@ pub fn document_findings_cached(
         }
         // `ord + 1` marks the runs this paragraph extended (0 = none yet).
         let stamp = me.ord + 1;
-        for m in &matches {
-            let o = index.para(m.other);
+        for &(m, o_file, o_ord) in &matches {
             let found = (1..=MAX_STEP)
-                .filter_map(|step| o.ord.checked_sub(step))
-                .filter_map(|q| active.get(&(o.file, q)).copied())
+                .filter_map(|step| o_ord.checked_sub(step))
+                .filter_map(|q| active.get(&(o_file, q)).copied())
                 .find(|&r| {
-                    let run = &runs[r];
-                    let pl = index.para(run.p_last());
-                    extended_by.get(r) != Some(&stamp)
-                        && (1..=MAX_STEP).contains(&(me.ord - pl.ord))
+                    let (p_first, p_last, _) = run_ords[r];
+                    extended_by[r] != stamp
+                        && (1..=MAX_STEP).contains(&(me.ord - p_last))
                         // Within one file the copy stays before the block it repeats.
-                        && (o.file != file_id || o.ord < index.para(run.p_first()).ord)
+                        && (o_file != file_id || o_ord < p_first)
                 });
             let pair = (id, m.other, m.sim, f64::from(me.len));
             let r = match found {
                 Some(r) => {
-                    let last = index.para(runs[r].q_last()).ord;
-                    active.remove(&(o.file, last));
+                    active.remove(&(o_file, run_ords[r].2));
                     runs[r].tail.push(pair);
+                    run_ords[r].1 = me.ord;
+                    run_ords[r].2 = o_ord;
                     r
                 }
                 None => {
-                    runs.push(Run::new(o.file, pair));
+                    runs.push(Run::new(o_file, pair));
+                    run_ords.push((me.ord, me.ord, o_ord));
+                    extended_by.push(0);
                     runs.len() - 1
                 }
             };
-            active.insert((o.file, o.ord), r);
-            if extended_by.len() <= r {
-                extended_by.resize(r + 1, 0);
-            }
+            active.insert((o_file, o_ord), r);
             extended_by[r] = stamp;
         }
     }
@@ -538,10 +541,9 @@ fn added_matches(
     let index = q.index;
     let threshold = q.settings.threshold();
     let mut out: FastMap<ParaId, Vec<Match>> = FastMap::default();
-    let in_cache = |x: ParaId| {
-        let p = index.para(x);
-        p.file == file_id && index.is_live(x) && cache.entries.contains_key(&x)
-    };
+    // The cache holds only paragraphs of this file (some dead): asked first, it spares the
+    // scattered reads of the paragraph table for the many postings in other files.
+    let in_cache = |x: ParaId| cache.entries.contains_key(&x) && index.is_live(x);
     for &y in added {
         let yp = index.para(y);
         for &x in index.exact(yp.hash) {
@@ -790,7 +792,12 @@ fn block_finding(
     };
     let pct = (sim * 100.0).floor() as u32;
     let block = spans.iter().any(|s| s.blocks);
-    let paragraphs = paragraphs(text.get(first.p.clone()).unwrap_or("")).len();
+    // Counted for blocks only (a single paragraph's message has no count).
+    let paragraphs = if block {
+        paragraphs(text.get(first.p.clone()).unwrap_or("")).len()
+    } else {
+        1
+    };
     let (here_zh, here_en) = lines_text(first.p_lines.0, first.p_lines.1);
     // Every place counts in the message; the first few are listed (a passage found in fifty
     // reports needs no fifty links, and every edit would send them all again).
@@ -810,10 +817,7 @@ fn block_finding(
                 message: if s.exact {
                     Text::new("重复的另一处", "the other occurrence")
                 } else {
-                    Text::new(
-                        format!("相似的另一处（相似度{run_pct}%）"),
-                        format!("the similar passage ({run_pct}% similar)"),
-                    )
+                    similar_label(run_pct)
                 },
             })
         })
@@ -870,6 +874,30 @@ fn block_finding(
             safe: false,
         }],
     })
+}
+
+/// `相似的另一处（相似度N%）`: one of 101 texts, made once and shared by every finding (a
+/// workspace with many near copies labels thousands of related locations per edit).
+fn similar_label(pct: u32) -> Text {
+    static LABELS: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        (0..=100)
+            .map(|p| {
+                let zh: &'static str = Box::leak(format!("相似的另一处（相似度{p}%）").into());
+                let en: &'static str =
+                    Box::leak(format!("the similar passage ({p}% similar)").into());
+                (zh, en)
+            })
+            .collect()
+    });
+    match labels.get(pct as usize) {
+        Some(&(zh, en)) => Text::new(zh, en),
+        None => Text::new(
+            format!("相似的另一处（相似度{pct}%）"),
+            format!("the similar passage ({pct}% similar)"),
+        ),
+    }
 }
 
 /// Long sentences of otherwise unmatched paragraphs that repeat a sentence of another
