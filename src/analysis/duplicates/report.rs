@@ -369,7 +369,7 @@ pub fn document_findings_cached(
         .into_iter()
         .filter(|&y| q.eligible(y))
         .collect();
-    let reverse = added_matches(&q, file_id, &added, cache);
+    let reverse = added_matches(&q, &added, cache);
     let mut runs: Vec<Run> = Vec::new();
     // Open runs by (other file, ord of their last paragraph there).
     let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
@@ -528,13 +528,12 @@ pub fn document_findings_cached(
     out
 }
 
-/// For each cached paragraph of `file_id`, the paragraphs added to the index since the cache
+/// For each cached paragraph of the document, the paragraphs added to the index since the cache
 /// was filled (usually the one being edited) that are its exact or near duplicates. Only the
 /// paragraphs sharing a fingerprint with an added one are compared, which is what a fresh query
 /// of the cached paragraph would find; paragraphs not in the cache are queried afresh anyway.
 fn added_matches(
     q: &Query<'_>,
-    file_id: FileId,
     added: &[ParaId],
     cache: &MatchCache,
 ) -> FastMap<ParaId, Vec<Match>> {
