@@ -101,7 +101,7 @@ impl<'i> Query<'i> {
     fn eligible(&self, id: ParaId) -> bool {
         let p = self.index.para(id);
         p.live
-            && p.len as usize >= self.settings.min_chars
+            && p.shown as usize >= self.settings.min_chars
             && !self.settings.ignore.contains(&p.hash)
     }
 
