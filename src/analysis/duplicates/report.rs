@@ -1221,7 +1221,7 @@ pub fn clusters(index: &Index, settings: &DupSettings) -> Vec<Cluster> {
 type Edge = (ParaId, ParaId, f64);
 
 /// Paragraphs queried per work item of [`cluster_edges`].
-const CLUSTER_CHUNK: usize = 4096;
+const CLUSTER_CHUNK: usize = 1024;
 
 /// Every (paragraph, match, similarity) of the index, in file and paragraph order: each
 /// paragraph queried as [`document_findings`] would, on all cores, with reused buffers and the
