@@ -379,13 +379,15 @@ impl Index {
                     let Some(prep) = prepare_one(&text, &p, raw) else {
                         continue;
                     };
+                    // Same normalised text, same shown length: a renumbered paragraph whose
+                    // length as shown changed gets a new id, since whether it is eligible
+                    // (`minChars`) may have changed and matches cached by id would not know.
+                    let paras = &self.paras;
                     let moved = reusable.get_mut(&prep.hash).and_then(|v| {
-                        while let Some(id) = v.pop() {
-                            if !used.contains(&id) {
-                                return Some(id);
-                            }
-                        }
-                        None
+                        let at = v.iter().rposition(|id| {
+                            !used.contains(id) && paras[*id as usize].shown == prep.shown
+                        })?;
+                        Some(v.remove(at))
                     });
                     (moved, Some(prep))
                 }
@@ -400,10 +402,6 @@ impl Index {
                     para.last_line = p.last_line;
                     para.raw = raw;
                     para.ord = ord;
-                    // Moved and renumbered: same normalised text, another list number.
-                    if let Some(prep) = &prep {
-                        para.shown = prep.shown;
-                    }
                     id
                 }
                 None => {

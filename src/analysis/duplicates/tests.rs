@@ -286,27 +286,49 @@ fn minimum_length_counts_the_list_number_but_not_blanks() {
     assert!(findings(&idx, "b").is_empty(), "{:?}", render(&idx, "b"));
 }
 
-/// A paragraph moved and renumbered keeps its postings (same normalised text) but takes its
-/// new shown length: dropping the number can take it below `minChars`.
+/// A paragraph renumbered so that its shown length changes gets a new id: whether it reaches
+/// `minChars` may have changed, and another document's cached matches must learn it.
 #[test]
 fn renumbering_a_paragraph_updates_its_shown_length() {
     let a = "三、今后五年工作思路和2023年重点任务\n";
-    let mut idx = index(&[("a", a), ("b", "一、今后五年工作思路和2023年重点任务\n")]);
+    let heading = "今后五年工作思路和2023年重点任务";
+    let mut idx = index(&[("a", a), ("b", &format!("一、{heading}\n"))]);
+    let s = DupSettings::default();
+    let r = RuleSettings::default();
+    let mut cache_a = MatchCache::default();
+    assert_eq!(
+        document_findings_cached(&idx, "a", &s, &r, &mut cache_a).len(),
+        1
+    );
     assert_eq!(render(&idx, "b").len(), 1);
-    idx.update(
-        "b",
-        Arc::from(format!("{C}\n（十）今后五年工作思路和2023年重点任务\n")),
-    );
-    assert_eq!(render(&idx, "b").len(), 1, "still 22 characters as shown");
-    idx.update(
-        "b",
-        Arc::from(format!("{C}\n今后五年工作思路和2023年重点任务\n")),
-    );
-    assert!(findings(&idx, "b").is_empty(), "{:?}", render(&idx, "b"));
-    // A fresh index agrees.
-    let fresh = index(&[
-        ("a", a),
-        ("b", &format!("{C}\n今后五年工作思路和2023年重点任务\n")),
-    ]);
-    assert!(findings(&fresh, "b").is_empty());
+    let steps = [
+        (
+            format!("{C}\n（十）{heading}\n"),
+            1,
+            "22 characters as shown",
+        ),
+        (
+            format!("{C}\n{heading}\n"),
+            0,
+            "18 characters: below minChars",
+        ),
+        (format!("{heading}\n{C}\n"), 0, "moved, still 18"),
+        (format!("{C}\n二、{heading}\n"), 1, "numbered again: 20"),
+    ];
+    for (text, expected, why) in steps {
+        idx.update("b", Arc::from(text.as_str()));
+        assert_eq!(
+            render(&idx, "b").len(),
+            expected,
+            "{why}: {:?}",
+            render(&idx, "b")
+        );
+        // The other document's cached findings follow, and equal a fresh computation.
+        let cached = document_findings_cached(&idx, "a", &s, &r, &mut cache_a);
+        assert_eq!(cached, document_findings(&idx, "a", &s, &r), "{why}");
+        assert_eq!(cached.len(), expected, "{why}");
+        // A fresh index agrees.
+        let fresh = index(&[("a", a), ("b", &text)]);
+        assert_eq!(findings(&fresh, "b").len(), expected, "{why}");
+    }
 }
