@@ -1220,14 +1220,28 @@ pub fn clusters(index: &Index, settings: &DupSettings) -> Vec<Cluster> {
 /// (paragraph, matching paragraph, similarity)
 type Edge = (ParaId, ParaId, f64);
 
-/// Paragraphs queried per work item of [`cluster_edges`].
-const CLUSTER_CHUNK: usize = 1024;
+/// Paragraphs queried per work item of [`cluster_edges`]: larger chunks read the postings more
+/// nearly in order (at 100 MB, 4,096 paragraphs took a fifth less time than 1,024), but each
+/// costs about 12 KB per paragraph of buffers per thread, which a small workspace should not pay.
+const MIN_CLUSTER_CHUNK: usize = 256;
+const MAX_CLUSTER_CHUNK: usize = 4096;
+/// Work items per thread at least (so that the threads end together).
+const CHUNKS_PER_THREAD: usize = 8;
 
 /// Every (paragraph, match, similarity) of the index, in file and paragraph order: each
 /// paragraph queried as [`document_findings`] would, on all cores, with reused buffers and the
 /// formula/dateline test of a candidate done once per paragraph instead of once per query.
 fn cluster_edges(index: &Index, settings: &DupSettings) -> Vec<Edge> {
-    cluster_edges_in(index, settings, CLUSTER_CHUNK)
+    let paragraphs = index.para_count();
+    let chunk =
+        (paragraphs / (threads() * CHUNKS_PER_THREAD)).clamp(MIN_CLUSTER_CHUNK, MAX_CLUSTER_CHUNK);
+    cluster_edges_in(index, settings, chunk)
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
 }
 
 fn cluster_edges_in(index: &Index, settings: &DupSettings, chunk: usize) -> Vec<Edge> {
@@ -1238,10 +1252,7 @@ fn cluster_edges_in(index: &Index, settings: &DupSettings, chunk: usize) -> Vec<
     let candidates: Vec<OnceLock<Option<Box<[char]>>>> =
         (0..index.para_count()).map(|_| OnceLock::new()).collect();
     let chunks: Vec<&[ParaId]> = ids.chunks(chunk.max(1)).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(chunks.len().max(1));
+    let threads = threads().min(chunks.len().max(1));
     let next = AtomicUsize::new(0);
     let new_scratch = || Scratch {
         counts: Counts::dense(index.para_count()),
