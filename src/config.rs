@@ -399,7 +399,7 @@ pub fn settings_schema() -> Value {
             "type": "integer",
             "minimum": 1,
             "default": duplicates::DEFAULT_MIN_CHARS,
-            "description": "Passages shorter than this many characters (after normalisation) are never flagged as duplicates, so salutations and short headings that legitimately repeat stay quiet."
+            "description": "Passages shorter than this many characters (counted as shown: list number included, blanks left out) are never flagged as duplicates, so salutations and short headings that legitimately repeat stay quiet."
         },
         "reportLsp.duplicates.threshold": {
             "type": "number",

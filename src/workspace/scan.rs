@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::WorkspaceSettings;
-use crate::decode::{self, ReadError};
+use crate::decode;
 
 /// Include/exclude globs (matched against the path relative to its workspace folder) and the
 /// size cap.
@@ -108,13 +108,25 @@ pub fn list(roots: &[PathBuf], filter: &Filter) -> (Vec<PathBuf>, Vec<Problem>) 
         for entry in walk {
             match entry {
                 Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                    let Some(t) = e.file_type() else { continue };
+                    // Folders are walked; pipes, sockets and devices are never opened.
+                    if t.is_dir() {
                         continue;
                     }
                     let path = e.path();
                     let rel = path.strip_prefix(root).unwrap_or(path);
-                    if filter.matches(rel) {
+                    if !filter.matches(rel) {
+                        continue;
+                    }
+                    if t.is_file() {
                         files.push(path.to_path_buf());
+                    } else {
+                        problems.push(Problem {
+                            path: path.to_path_buf(),
+                            kind: ProblemKind::Unreadable,
+                            message: "not indexed: not a regular file (a pipe, socket or device)"
+                                .to_string(),
+                        });
                     }
                 }
                 Err(e) => problems.push(Problem {
@@ -140,67 +152,82 @@ fn walk_error_path(e: &ignore::Error) -> Option<PathBuf> {
 }
 
 /// Reads one file: its text, or `None` and a problem. A file that does not exist is a
-/// [`ProblemKind::Vanished`] problem (the caller knows whether that is news).
+/// [`ProblemKind::Vanished`] problem (the caller knows whether that is news). Only regular files
+/// are read: opening a FIFO waits for a writer forever and a device may never end, so anything
+/// else (a folder named `x.txt`, a pipe, a socket) is an [`ProblemKind::Unreadable`] problem.
 pub fn read_one(path: &Path, max_size: u64) -> (Option<String>, Option<Problem>) {
-    let problem = |kind, message: String| Problem {
-        path: path.to_path_buf(),
-        kind,
-        message,
+    let problem = |kind, message: String| {
+        (
+            None,
+            Some(Problem {
+                path: path.to_path_buf(),
+                kind,
+                message,
+            }),
+        )
     };
+    let too_large = |len: u64| {
+        problem(
+            ProblemKind::TooLarge,
+            format!("not indexed: {len} bytes is more than workspace.maxFileSize ({max_size})"),
+        )
+    };
+    let io_problem = |e: std::io::Error, vanished: &str| match e.kind() {
+        std::io::ErrorKind::NotFound => problem(
+            ProblemKind::Vanished,
+            format!("not indexed: deleted {vanished}"),
+        ),
+        _ => problem(ProblemKind::Unreadable, format!("not indexed: {e}")),
+    };
+    // The path's own type first (a symlink is followed), so that a FIFO is never opened.
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > max_size => {
-            return (
-                None,
-                Some(problem(
-                    ProblemKind::TooLarge,
-                    format!(
-                        "not indexed: {} bytes is more than workspace.maxFileSize ({max_size})",
-                        m.len()
-                    ),
-                )),
-            )
-        }
+        Ok(m) if !m.is_file() => return not_regular(path, &m),
+        Ok(m) if m.len() > max_size => return too_large(m.len()),
         Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return (
-                None,
-                Some(problem(
-                    ProblemKind::Vanished,
-                    "not indexed: deleted before it could be read".to_string(),
-                )),
-            )
-        }
-        Err(e) => {
-            return (
-                None,
-                Some(problem(
-                    ProblemKind::Unreadable,
-                    format!("not indexed: {e}"),
-                )),
-            )
-        }
+        Err(e) => return io_problem(e, "before it could be read"),
     }
-    match decode::read_file(path) {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return io_problem(e, "before it could be read"),
+    };
+    // Replaced between the two looks: judge what was opened.
+    match file.metadata() {
+        Ok(m) if !m.is_file() => return not_regular(path, &m),
+        Ok(m) if m.len() > max_size => return too_large(m.len()),
+        Ok(_) => {}
+        Err(e) => return io_problem(e, "while it was being read"),
+    }
+    let mut bytes = Vec::new();
+    // A file growing while it is read stops at the cap.
+    if let Err(e) = std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, max_size.saturating_add(1)),
+        &mut bytes,
+    ) {
+        return io_problem(e, "while it was being read");
+    }
+    if bytes.len() as u64 > max_size {
+        return too_large(bytes.len() as u64);
+    }
+    match decode::decode(&bytes) {
         Ok(d) => (Some(d.text), None),
-        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => (
-            None,
-            Some(problem(
-                ProblemKind::Vanished,
-                "not indexed: deleted while it was being read".to_string(),
-            )),
-        ),
-        Err(ReadError::Io(e)) => (
-            None,
-            Some(problem(
-                ProblemKind::Unreadable,
-                format!("not indexed: {e}"),
-            )),
-        ),
-        Err(ReadError::Decode(e)) => (
-            None,
-            Some(problem(ProblemKind::NotText, format!("not indexed: {e}"))),
-        ),
+        Err(e) => problem(ProblemKind::NotText, format!("not indexed: {e}")),
     }
+}
+
+fn not_regular(path: &Path, m: &std::fs::Metadata) -> (Option<String>, Option<Problem>) {
+    let what = if m.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file (a pipe, socket or device)"
+    };
+    (
+        None,
+        Some(Problem {
+            path: path.to_path_buf(),
+            kind: ProblemKind::Unreadable,
+            message: format!("not indexed: {what}"),
+        }),
+    )
 }
 
 /// Reads `paths` on up to `threads` threads; `progress(done, total)` runs on the caller's thread.

@@ -284,3 +284,113 @@ fn uris_round_trip_through_paths() {
     assert_ne!(content_hash("甲"), content_hash("乙"));
     assert_eq!(content_hash("甲乙丙丁戊"), content_hash("甲乙丙丁戊"));
 }
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    extern "C" {
+        fn mkfifo(path: *const std::ffi::c_char, mode: u32) -> i32;
+    }
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a file system entry.
+    assert_eq!(unsafe { mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {path:?}");
+}
+
+/// Runs `f` on another thread and fails if it does not finish in time (a FIFO opened for
+/// reading would block forever).
+fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30))
+        .unwrap_or_else(|_| panic!("{what} blocked"))
+}
+
+/// Real read failures even as root (where chmod 000 stops nothing): a folder named like a
+/// report, a FIFO (never opened: that would block), a link to a file whose read fails with EIO.
+/// Each is one problem, the good files are indexed, nothing blocks.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_entries_are_problems_once_and_never_block() {
+    let tmp = Tmp::new("unreadable");
+    tmp.write("a.txt", "甲\n".as_bytes());
+    tmp.write("x.txt/inner.txt", "乙\n".as_bytes());
+    mkfifo(&tmp.0.join("pipe.txt"));
+    std::os::unix::fs::symlink("/proc/self/mem", tmp.0.join("mem.txt")).unwrap();
+    let ws = Arc::new(workspace(&tmp, WorkspaceSettings::default()));
+    let summary = {
+        let ws = ws.clone();
+        within("scan", move || ws.scan(2, &mut |_, _| {}))
+    };
+    assert_eq!(names(&ws, &tmp), vec!["a.txt", "x.txt/inner.txt"]);
+    let mut problems: Vec<(String, ProblemKind)> = summary
+        .problems
+        .iter()
+        .map(|p| (p.path.file_name().unwrap().to_string_lossy().into(), p.kind))
+        .collect();
+    problems.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        problems,
+        vec![
+            ("mem.txt".to_string(), ProblemKind::Unreadable),
+            ("pipe.txt".to_string(), ProblemKind::Unreadable),
+        ],
+        "{:?}",
+        summary.problems
+    );
+    let mem = summary
+        .problems
+        .iter()
+        .find(|p| p.path.ends_with("mem.txt"));
+    assert!(
+        mem.is_some_and(|p| p.message.contains("os error 5")),
+        "{mem:?}"
+    );
+    // The watcher path reads one file: the same problems, no blocking, nothing indexed.
+    for (name, expected) in [
+        ("pipe.txt", "not a regular file"),
+        ("x.txt", "a folder"),
+        ("mem.txt", "os error 5"),
+    ] {
+        let path = tmp.0.join(name);
+        let (change, problem) = {
+            let ws = ws.clone();
+            within(name, move || ws.refresh(&path))
+        };
+        assert_eq!(change, None, "{name}");
+        let problem = problem.unwrap_or_else(|| panic!("{name}: no problem"));
+        assert_eq!(problem.kind, ProblemKind::Unreadable, "{name}");
+        assert!(problem.message.contains(expected), "{name}: {problem}");
+    }
+    assert_eq!(names(&ws, &tmp), vec!["a.txt", "x.txt/inner.txt"]);
+}
+
+/// chmod 000: unreadable for an ordinary user (one problem, the rest indexed); root reads it
+/// anyway, and then it is simply indexed. Whichever applies here is asserted.
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = Tmp::new("chmod");
+    tmp.write("a.txt", "甲\n".as_bytes());
+    let secret = tmp.write("secret.txt", "乙\n".as_bytes());
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    let privileged = fs::File::open(&secret).is_ok();
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    let summary = ws.scan(1, &mut |_, _| {});
+    let (change, problem) = ws.refresh(&secret);
+    assert_eq!(change, None);
+    if privileged {
+        assert_eq!(names(&ws, &tmp), vec!["a.txt", "secret.txt"]);
+        assert!(summary.problems.is_empty(), "{:?}", summary.problems);
+        assert_eq!(problem, None);
+    } else {
+        assert_eq!(names(&ws, &tmp), vec!["a.txt"]);
+        assert_eq!(summary.problems.len(), 1, "{:?}", summary.problems);
+        assert_eq!(summary.problems[0].kind, ProblemKind::Unreadable);
+        assert!(summary.problems[0].path.ends_with("secret.txt"));
+        assert_eq!(problem.map(|p| p.kind), Some(ProblemKind::Unreadable));
+    }
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
+}

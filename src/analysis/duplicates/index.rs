@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::fingerprint::winnow;
-use super::passage::{normalize, paragraphs, Normalized, Paragraph};
+use super::passage::{fold, normalize, paragraphs, Normalized, Paragraph};
 use super::{FastMap, FastSet, MIN_INDEXED_CHARS};
 
 /// Postings longer than this are not used to find candidates: such a k-gram is a stock phrase
@@ -31,6 +31,9 @@ pub struct Para {
     pub last_line: u32,
     /// Normalised characters.
     pub len: u32,
+    /// Characters as the drafter sees them: the list number included, blanks left out
+    /// (`duplicates.minChars` is measured on this, comparison on the normalised text).
+    pub shown: u32,
     /// Hash of the normalised characters.
     pub hash: u64,
     /// Hash of the original bytes (an unchanged paragraph is recognised without normalising).
@@ -141,6 +144,7 @@ struct Prepared {
     first_line: u32,
     last_line: u32,
     len: u32,
+    shown: u32,
     hash: u64,
     raw: u64,
     /// Winnowed fingerprint hashes.
@@ -159,16 +163,32 @@ fn prepare_one(text: &str, p: &Paragraph, raw: u64) -> Option<Prepared> {
     if n.len() < MIN_INDEXED_CHARS {
         return None;
     }
+    let shown = shown_len(text, p.range.clone(), &n);
     Some(Prepared {
         start: p.range.start as u32,
         end: p.range.end as u32,
         first_line: p.first_line,
         last_line: p.last_line,
         len: n.len() as u32,
+        shown: shown as u32,
         hash: chars_hash(&n.chars),
         raw,
         fps: winnow(&n.chars).into_iter().map(|f| f.hash).collect(),
     })
+}
+
+/// The length of `text[range]` as the drafter sees it: the normalised characters plus those of
+/// the list number that normalisation left out, blanks not counted (`二、今后五年工作思路和2023年
+/// 重点任务` is 19 characters, though it compares as 17).
+pub fn shown_len(text: &str, range: std::ops::Range<usize>, n: &Normalized) -> usize {
+    let body = n.offsets.first().map_or(range.end, |&o| o as usize);
+    let number = text
+        .get(range.start..body.max(range.start))
+        .unwrap_or("")
+        .chars()
+        .filter(|&c| fold(c).is_some())
+        .count();
+    n.len() + number
 }
 
 /// Hash of a normalised character sequence (the paragraph's identity for exact matches and
@@ -289,6 +309,7 @@ impl Index {
             first_line: p.first_line,
             last_line: p.last_line,
             len: p.len,
+            shown: p.shown,
             hash: p.hash,
             raw: p.raw,
             ord,
@@ -358,13 +379,15 @@ impl Index {
                     let Some(prep) = prepare_one(&text, &p, raw) else {
                         continue;
                     };
+                    // Same normalised text, same shown length: a renumbered paragraph whose
+                    // length as shown changed gets a new id, since whether it is eligible
+                    // (`minChars`) may have changed and matches cached by id would not know.
+                    let paras = &self.paras;
                     let moved = reusable.get_mut(&prep.hash).and_then(|v| {
-                        while let Some(id) = v.pop() {
-                            if !used.contains(&id) {
-                                return Some(id);
-                            }
-                        }
-                        None
+                        let at = v.iter().rposition(|id| {
+                            !used.contains(id) && paras[*id as usize].shown == prep.shown
+                        })?;
+                        Some(v.remove(at))
                     });
                     (moved, Some(prep))
                 }

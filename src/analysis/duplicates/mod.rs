@@ -23,8 +23,8 @@ pub use report::{
 use super::finding::Severity;
 use super::rules::RuleMeta;
 
-/// Paragraphs shorter than this (normalised characters) are not indexed at all; `minChars`
-/// below it acts as this.
+/// Paragraphs shorter than this (normalised characters: without list number and blanks) are
+/// not indexed at all; `minChars` below it acts as this.
 pub const MIN_INDEXED_CHARS: usize = 10;
 /// Below this many files there is no "most reports" to speak of: nothing is boilerplate.
 pub const MIN_FILES_FOR_BOILERPLATE: usize = 6;
@@ -36,7 +36,8 @@ pub const DEFAULT_BOILERPLATE_PERMILLE: u16 = 500;
 /// Settings of the duplicate detection (`duplicates.*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DupSettings {
-    /// Passages shorter than this many normalised characters are never flagged.
+    /// Passages shorter than this many characters are never flagged, counted as the drafter
+    /// sees them: the list number included, blanks left out.
     pub min_chars: usize,
     /// Similarity (‰) at or above which two passages are near duplicates.
     pub threshold_permille: u16,

@@ -3,34 +3,67 @@
 //! costs about one point in a hundred-character passage; a passage inside a longer one scores
 //! its share of the longer. Computed bit-parallel (Hyyrö 2004), 64 characters per machine word.
 
-use super::FastMap;
-
 /// A passage prepared for many comparisons: the match bit-vectors of each of its characters.
 pub struct Pattern {
     len: usize,
     words: usize,
-    rows: FastMap<char, usize>,
+    /// Open-addressing table from a character to its row of `masks` (`EMPTY` keys are free):
+    /// looked up once per character of every compared passage, so it is kept small and flat.
+    rows: Vec<(u32, u32)>,
+    row_bits: u32,
     masks: Vec<u64>,
 }
 
 impl Pattern {
     pub fn new(a: &[char]) -> Pattern {
         let words = a.len().div_ceil(64).max(1);
-        let mut rows: FastMap<char, usize> = FastMap::default();
+        // At most half full, whatever the number of distinct characters.
+        // (Capped: there are not 2^21 distinct characters.)
+        let row_bits = (a.len() * 2)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros()
+            .min(22);
+        let mut rows = vec![(EMPTY, 0u32); 1 << row_bits];
+        let mut distinct = 0u32;
         let mut masks: Vec<u64> = Vec::new();
         for (i, &c) in a.iter().enumerate() {
-            let next = rows.len();
-            let row = *rows.entry(c).or_insert(next);
-            if row == next {
-                masks.resize(masks.len() + words, 0);
-            }
-            masks[row * words + i / 64] |= 1u64 << (i % 64);
+            let key = c as u32;
+            let mask = rows.len() - 1;
+            let mut at = slot(key, row_bits);
+            let row = loop {
+                match rows[at] {
+                    (k, row) if k == key => break row,
+                    (EMPTY, _) => {
+                        rows[at] = (key, distinct);
+                        distinct += 1;
+                        masks.resize(masks.len() + words, 0);
+                        break distinct - 1;
+                    }
+                    _ => at = (at + 1) & mask,
+                }
+            };
+            masks[row as usize * words + i / 64] |= 1u64 << (i % 64);
         }
         Pattern {
             len: a.len(),
             words,
             rows,
+            row_bits,
             masks,
+        }
+    }
+
+    fn row(&self, c: char) -> Option<usize> {
+        let key = c as u32;
+        let mask = self.rows.len() - 1;
+        let mut at = slot(key, self.row_bits);
+        loop {
+            match *self.rows.get(at)? {
+                (k, row) if k == key => return Some(row as usize),
+                (EMPTY, _) => return None,
+                _ => at = (at + 1) & mask,
+            }
         }
     }
 
@@ -48,9 +81,17 @@ impl Pattern {
             return 0;
         }
         let w = self.words;
-        let mut v = vec![u64::MAX; w];
-        for c in b {
-            let Some(&row) = self.rows.get(c) else {
+        // Passages of up to 1,024 characters (nearly all) need no allocation.
+        let mut stack = [u64::MAX; 16];
+        let mut heap = Vec::new();
+        let v: &mut [u64] = if w <= stack.len() {
+            &mut stack[..w]
+        } else {
+            heap.resize(w, u64::MAX);
+            &mut heap
+        };
+        for &c in b {
+            let Some(row) = self.row(c) else {
                 continue;
             };
             let m = &self.masks[row * w..row * w + w];
@@ -94,6 +135,13 @@ impl Pattern {
     }
 }
 
+/// A key that no `char` has.
+const EMPTY: u32 = u32::MAX;
+
+fn slot(key: u32, bits: u32) -> usize {
+    (key.wrapping_mul(0x9e37_79b9) >> (32 - bits)) as usize
+}
+
 /// Whether two lengths can reach `threshold` at all (the LCS is at most the shorter length).
 pub fn lengths_compatible(a: usize, b: usize, threshold: f64) -> bool {
     let (lo, hi) = (a.min(b), a.max(b));
@@ -129,6 +177,25 @@ mod tests {
         ) {
             prop_assert_eq!(Pattern::new(&a).lcs(&b), lcs_dp(&a, &b));
         }
+    }
+
+    /// Long passages (more than 16 words of bits, many distinct characters) against the
+    /// dynamic programme.
+    #[test]
+    fn long_passages_with_many_characters() {
+        let a: Vec<char> = (0..1500u32)
+            .map(|i| char::from_u32(0x4E00 + (i * 7919) % 3000).unwrap_or('甲'))
+            .collect();
+        let mut b = a.clone();
+        for i in (0..b.len()).step_by(13) {
+            b[i] = char::from_u32(0x4E00 + (i as u32 * 31) % 3000).unwrap_or('乙');
+        }
+        b.drain(100..160);
+        b.extend("附加的内容ABC123".chars());
+        let p = Pattern::new(&a);
+        assert_eq!(p.lcs(&b), lcs_dp(&a, &b));
+        assert_eq!(p.lcs(&a), a.len());
+        assert_eq!(Pattern::new(&[]).lcs(&b), 0);
     }
 
     #[test]

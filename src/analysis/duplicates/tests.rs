@@ -240,3 +240,95 @@ fn cached_findings_after_edits_equal_fresh_ones() {
         render(&idx, key)
     );
 }
+
+/// `duplicates.minChars` counts the passage as the drafter sees it (list number included,
+/// blanks not), while comparison still ignores the number.
+#[test]
+fn minimum_length_counts_the_list_number_but_not_blanks() {
+    let heading = "二、今后五年工作思路和 2023 年重点任务";
+    let n = passage::normalize(heading, 0..heading.len());
+    assert_eq!(n.len(), 18, "compared without the number and the blanks");
+    assert_eq!(index::shown_len(heading, 0..heading.len(), &n), 20);
+    let unnumbered = "今后五年工作思路和2023年重点任务";
+    let un = passage::normalize(unnumbered, 0..unnumbered.len());
+    assert_eq!(index::shown_len(unnumbered, 0..unnumbered.len(), &un), 18);
+    let spaced = "（十二）\u{3000}总 体 要 求";
+    let sn = passage::normalize(spaced, 0..spaced.len());
+    assert_eq!(index::shown_len(spaced, 0..spaced.len(), &sn), 8);
+
+    // The numbered heading (20 as shown) is flagged, even against another number.
+    let idx = index(&[
+        ("a", &format!("{heading}\n\u{3000}\u{3000}{A}\n")),
+        (
+            "b",
+            &format!("三、今后五年工作思路和2023年重点任务\n\u{3000}\u{3000}{C}\n"),
+        ),
+    ]);
+    assert_eq!(
+        render(&idx, "b"),
+        vec!["duplicate-passage 本段与a 第1行重复"]
+    );
+    // The same words without a number are 18 characters: below minChars (20).
+    let idx = index(&[
+        ("a", &format!("{unnumbered}\n\u{3000}\u{3000}{A}\n")),
+        ("b", &format!("{unnumbered}\n\u{3000}\u{3000}{C}\n")),
+    ]);
+    assert!(findings(&idx, "b").is_empty(), "{:?}", render(&idx, "b"));
+    // Blanks never make a passage long enough.
+    let padded = "今 后 五 年 工 作 思 路 和 2023 年 重 点 任 务";
+    let idx = index(&[("a", padded), ("b", padded)]);
+    assert!(findings(&idx, "b").is_empty(), "{:?}", render(&idx, "b"));
+    // Short headings and the salutation stay far below, numbered or not.
+    let idx = index(&[
+        ("a", "各位代表：\n（一）总体要求\n一、2022年工作回顾\n"),
+        ("b", "各位代表：\n（一）总体要求\n一、2022年工作回顾\n"),
+    ]);
+    assert!(findings(&idx, "b").is_empty(), "{:?}", render(&idx, "b"));
+}
+
+/// A paragraph renumbered so that its shown length changes gets a new id: whether it reaches
+/// `minChars` may have changed, and another document's cached matches must learn it.
+#[test]
+fn renumbering_a_paragraph_updates_its_shown_length() {
+    let a = "三、今后五年工作思路和2023年重点任务\n";
+    let heading = "今后五年工作思路和2023年重点任务";
+    let mut idx = index(&[("a", a), ("b", &format!("一、{heading}\n"))]);
+    let s = DupSettings::default();
+    let r = RuleSettings::default();
+    let mut cache_a = MatchCache::default();
+    assert_eq!(
+        document_findings_cached(&idx, "a", &s, &r, &mut cache_a).len(),
+        1
+    );
+    assert_eq!(render(&idx, "b").len(), 1);
+    let steps = [
+        (
+            format!("{C}\n（十）{heading}\n"),
+            1,
+            "22 characters as shown",
+        ),
+        (
+            format!("{C}\n{heading}\n"),
+            0,
+            "18 characters: below minChars",
+        ),
+        (format!("{heading}\n{C}\n"), 0, "moved, still 18"),
+        (format!("{C}\n二、{heading}\n"), 1, "numbered again: 20"),
+    ];
+    for (text, expected, why) in steps {
+        idx.update("b", Arc::from(text.as_str()));
+        assert_eq!(
+            render(&idx, "b").len(),
+            expected,
+            "{why}: {:?}",
+            render(&idx, "b")
+        );
+        // The other document's cached findings follow, and equal a fresh computation.
+        let cached = document_findings_cached(&idx, "a", &s, &r, &mut cache_a);
+        assert_eq!(cached, document_findings(&idx, "a", &s, &r), "{why}");
+        assert_eq!(cached.len(), expected, "{why}");
+        // A fresh index agrees.
+        let fresh = index(&[("a", a), ("b", &text)]);
+        assert_eq!(findings(&fresh, "b").len(), expected, "{why}");
+    }
+}
