@@ -165,17 +165,25 @@ impl LineIndex {
     }
 }
 
-/// Characters of `s`, counted over bytes (every byte that does not continue a character):
-/// one pass the compiler vectorises, several times faster than decoding `chars()` on the long
-/// lines of a report.
-fn char_count(s: &str) -> usize {
-    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+/// Characters and UTF-16 code units of `s`, counted over bytes in one pass the compiler
+/// vectorises (several times faster than decoding `chars()` on the long lines of a report): a
+/// character starts at every byte that does not continue one, and needs two UTF-16 units when
+/// its UTF-8 form starts with a byte of 0xF0 or more.
+fn char_and_utf16_len(s: &str) -> (usize, usize) {
+    let (mut chars, mut astral) = (0usize, 0usize);
+    for &b in s.as_bytes() {
+        chars += usize::from((b as i8) >= -0x40);
+        astral += usize::from(b >= 0xF0);
+    }
+    (chars, chars + astral)
 }
 
-/// UTF-16 code units of `s`: one per character, two for a character outside the BMP (whose
-/// UTF-8 form starts with a byte of 0xF0 or more).
+fn char_count(s: &str) -> usize {
+    char_and_utf16_len(s).0
+}
+
 fn utf16_len(s: &str) -> usize {
-    char_count(s) + s.bytes().filter(|&b| b >= 0xF0).count()
+    char_and_utf16_len(s).1
 }
 
 /// Converts a line/column to a byte offset on a character boundary, clamping as the LSP
