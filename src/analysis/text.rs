@@ -122,9 +122,33 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// `s` on one line (line breaks dropped, ends trimmed), cut to `max` characters with `…`: a
+/// quotation of a statement in a hover card or a message.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let flat: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+    let flat = flat.trim();
+    if flat.chars().count() > max {
+        let mut t: String = flat.chars().take(max).collect();
+        t.push('…');
+        t
+    } else {
+        flat.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_and_cut_with_an_ellipsis() {
+        assert_eq!(
+            excerpt(" 地区生产总值\r\n增长6.5%左右 ", 60),
+            "地区生产总值增长6.5%左右"
+        );
+        assert_eq!(excerpt("一二三四五", 3), "一二三…");
+        assert_eq!(excerpt("一二三", 3), "一二三");
+    }
 
     fn spans(text: &str) -> Vec<(&str, &str)> {
         split_lines(text)

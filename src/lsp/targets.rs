@@ -99,7 +99,7 @@ impl TargetsIndex {
                         uri: f.uri.clone(),
                         range: convert::range(&rope, &t.range, enc),
                         target: t.clone(),
-                        text: short_text(&f.text[t.statement()]),
+                        text: crate::analysis::text::excerpt(&f.text[t.statement()], 60),
                     })
                 })
                 .collect()
@@ -160,18 +160,6 @@ impl TargetsIndex {
             synonyms_epoch: epoch,
             by_indicator,
         };
-    }
-}
-
-fn short_text(s: &str) -> String {
-    let flat: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
-    let flat = flat.trim();
-    if flat.chars().count() > 60 {
-        let mut t: String = flat.chars().take(60).collect();
-        t.push('…');
-        t
-    } else {
-        flat.to_string()
     }
 }
 

@@ -30,19 +30,9 @@ static META: RuleMeta = RuleMeta {
     example: "今年主要预期目标是：地区生产总值增长6.5%左右……\n稳增长的目标是：地区生产总值增长7%左右   ← 2023年目标“地区生产总值”前文为6.5%左右，此处为7%左右，数值不一致",
 };
 
-/// The values a figure allows, as an interval.
-fn interval(t: &Target) -> (f64, f64) {
-    match t.bound {
-        Bound::Exact | Bound::About => (t.value, t.value),
-        Bound::AtLeast | Bound::Above => (t.value, f64::INFINITY),
-        Bound::AtMost | Bound::Below => (f64::NEG_INFINITY, t.value),
-        Bound::Range => (t.value, t.value_max.unwrap_or(t.value)),
-    }
-}
-
 fn compatible(a: &Target, b: &Target) -> bool {
-    let (a0, a1) = interval(a);
-    let (b0, b1) = interval(b);
+    let (a0, a1) = a.interval();
+    let (b0, b1) = b.interval();
     // A tolerance for rounding of the same figure (6.5 and 6.50).
     let eps = 1e-9;
     a0 <= b1 + eps && b0 <= a1 + eps

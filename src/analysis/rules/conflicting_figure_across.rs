@@ -92,7 +92,7 @@ pub fn report_results(analysis: &Analysis<'_>) -> ReportResults {
         })
         .map(|t| ResultFigure {
             target: t.clone(),
-            quote: one_line(&text[t.statement()]),
+            quote: crate::analysis::text::excerpt(&text[t.statement()], 60),
         })
         .collect();
     ReportResults {
@@ -275,20 +275,11 @@ fn own_scope(indicator: &str, region: &Region) -> bool {
 /// Values agree when their intervals overlap, allowing for one being the other rounded to its
 /// last written digit (`6.47` and `6.5`, `9551.8亿元` and `9552亿元`).
 fn agree(a: &Target, b: &Target) -> bool {
-    let (a0, a1) = interval(a);
-    let (b0, b1) = interval(b);
+    let (a0, a1) = a.interval();
+    let (b0, b1) = b.interval();
     let digits = decimals(a).min(decimals(b));
     let tolerance = 0.5 * 10f64.powi(-digits) + 1e-9;
     a0 <= b1 + tolerance && b0 <= a1 + tolerance
-}
-
-fn interval(t: &Target) -> (f64, f64) {
-    match t.bound {
-        Bound::Exact | Bound::About => (t.value, t.value),
-        Bound::AtLeast | Bound::Above => (t.value, f64::INFINITY),
-        Bound::AtMost | Bound::Below => (f64::NEG_INFINITY, t.value),
-        Bound::Range => (t.value, t.value_max.unwrap_or(t.value)),
-    }
 }
 
 /// Digits after the decimal point as the figure is written (at most 4).
@@ -351,18 +342,6 @@ fn report_name(analysis: &Analysis<'_>, info: &DocInfo, region: &Region) -> Opti
     }
     info.report_year
         .map(|y| format!("{y}年{}政府工作报告", region.0))
-}
-
-fn one_line(s: &str) -> String {
-    let flat: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
-    let flat = flat.trim();
-    if flat.chars().count() > 60 {
-        let mut t: String = flat.chars().take(60).collect();
-        t.push('…');
-        t
-    } else {
-        flat.to_string()
-    }
 }
 
 #[cfg(test)]

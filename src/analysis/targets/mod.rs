@@ -234,6 +234,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// The values the figure allows, as an interval (`6%以上` → 6..∞, `6.5%左右` → 6.5..6.5).
+    pub fn interval(&self) -> (f64, f64) {
+        match self.bound {
+            Bound::Exact | Bound::About => (self.value, self.value),
+            Bound::AtLeast | Bound::Above => (self.value, f64::INFINITY),
+            Bound::AtMost | Bound::Below => (f64::NEG_INFINITY, self.value),
+            Bound::Range => (self.value, self.value_max.unwrap_or(self.value)),
+        }
+    }
+
     /// From the indicator to the end of the figure: what a reader would quote.
     pub fn statement(&self) -> Range<usize> {
         self.indicator_range.start.min(self.range.start)..self.range.end
