@@ -187,13 +187,13 @@ pub fn compute(
     log: &Logger,
     engine: &WorkspaceEngine,
 ) -> (Vec<Diagnostic>, bool) {
-    let text = snapshot.text();
-    let shared: Arc<str> = Arc::from(text.as_str());
+    // One copy of the text, shared by both threads.
+    let text: Arc<str> = Arc::from(snapshot.text());
     std::thread::scope(|scope| {
         let dup_job = std::thread::Builder::new()
             .name("duplicates".into())
             .spawn_scoped(scope, || {
-                duplicate_diagnostics(snapshot, config, log, engine, shared.clone())
+                duplicate_diagnostics(snapshot, config, log, engine, text.clone())
             });
         let mut diagnostics = rule_diagnostics(snapshot, &text, config, log, engine);
         let (dups, index_changed) = match dup_job {
@@ -202,7 +202,7 @@ pub fn compute(
                 (Vec::new(), false)
             }),
             // No thread to be had: the same work here.
-            Err(_) => duplicate_diagnostics(snapshot, config, log, engine, shared.clone()),
+            Err(_) => duplicate_diagnostics(snapshot, config, log, engine, text.clone()),
         };
         diagnostics.extend(dups);
         (diagnostics, index_changed)
@@ -303,7 +303,7 @@ async fn publisher(
                 if docs.generation(&uri) != Some(generation) {
                     continue;
                 }
-                let hash = text_hash_bytes(&json);
+                let hash = crate::analysis::duplicates::bytes_hash(&json);
                 if last.get(&uri) == Some(&hash) {
                     continue;
                 }
@@ -333,8 +333,4 @@ fn publish_params(uri: &Url, version: Option<i32>, diagnostics_json: &[u8]) -> V
     out.extend_from_slice(diagnostics_json);
     out.push(b'}');
     out
-}
-
-fn text_hash_bytes(bytes: &[u8]) -> u64 {
-    crate::analysis::duplicates::bytes_hash(bytes)
 }

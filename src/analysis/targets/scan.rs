@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use super::synonyms::GDP_UNIT_PREFIXES;
 use super::{Baseline, Bound, Direction};
 use crate::analysis::outline::{Outline, SectionKind};
 use crate::analysis::text::{is_blank_char, is_cjk, to_halfwidth, Line};
@@ -403,17 +404,6 @@ const QUALIFIERS: &[&str] = &[
 
 /// Per-unit phrases written before the number (`每立方米60微克`).
 const PER_BEFORE: &[&str] = &["每立方米", "每平方米", "每公里"];
-
-/// Per-GDP prefixes shared by the members of an intensity list
-/// (`万元地区生产总值能耗、二氧化碳排放`).
-const SHARED_PREFIXES: &[&str] = &[
-    "万元地区生产总值",
-    "单位地区生产总值",
-    "万元生产总值",
-    "单位生产总值",
-    "万元GDP",
-    "单位GDP",
-];
 
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
@@ -1141,7 +1131,7 @@ fn emit_group(
         }
     }
     for m in &members {
-        if let Some(p) = SHARED_PREFIXES.iter().find(|p| m.1.starts_with(**p)) {
+        if let Some(p) = GDP_UNIT_PREFIXES.iter().find(|p| m.1.starts_with(**p)) {
             state.shared_prefix = Some(p);
         }
     }
@@ -1206,7 +1196,7 @@ fn emit_group(
 /// rest of the last part (`城镇和农村常住居民人均可支配收入` → `城镇常住居民人均可支配收入`).
 fn complete_parts(buf: &[Ch], parts: &[Range<usize>]) -> Vec<String> {
     let texts: Vec<String> = parts.iter().map(|p| text_of(buf, p.clone())).collect();
-    let prefix = SHARED_PREFIXES.iter().find(|p| texts[0].starts_with(**p));
+    let prefix = GDP_UNIT_PREFIXES.iter().find(|p| texts[0].starts_with(**p));
     let last: Vec<char> = texts[texts.len() - 1].chars().collect();
     texts
         .iter()

@@ -145,8 +145,9 @@ const REGION_PREFIXES: &[&str] = &[
     "全自治区",
 ];
 
-/// Per-GDP prefixes unified to `单位地区生产总值`.
-const GDP_UNIT_PREFIXES: &[&str] = &[
+/// Per-GDP prefixes, unified to `单位地区生产总值` (and shared by the members of an intensity
+/// list in `scan.rs`).
+pub(super) const GDP_UNIT_PREFIXES: &[&str] = &[
     "万元地区生产总值",
     "单位地区生产总值",
     "万元生产总值",
