@@ -4,15 +4,16 @@
 //! front matter, cheap); results are extracted only from files of the open document's
 //! government.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tower_lsp::lsp_types::Diagnostic;
 
 use super::convert;
 use super::documents::Snapshot;
 use super::log::Logger;
-use super::workspace::{Locator, WorkspaceEngine};
+use super::workspace::WorkspaceEngine;
 use crate::analysis::finding::Finding;
 use crate::analysis::rules::conflicting_figure_across::{
     findings, report_results, OtherReport, ReportResults, META,
@@ -26,13 +27,41 @@ use crate::workspace::{DerivedCache, Workspace};
 pub struct CrossReports {
     regions: Arc<DerivedCache<Option<Region>>>,
     results: Arc<DerivedCache<ReportResults>>,
+    /// Per open document: the other reports of its government, kept while no other file
+    /// changes (its own edits do not matter), so that an edit does not walk every file.
+    memo: Arc<Mutex<HashMap<PathBuf, Others>>>,
+    builds: std::sync::atomic::AtomicU64,
+}
+
+/// The other reports of one document's government: (index key, display name, results).
+struct Others {
+    region: Region,
+    /// While the list is read, the number of the build that placed this placeholder: a change
+    /// of another file removes it, and then that build's list is not kept.
+    building: Option<u64>,
+    reports: Arc<Vec<(String, String, Arc<ReportResults>)>>,
 }
 
 impl CrossReports {
     pub fn new(ws: &Workspace) -> CrossReports {
+        let memo: Arc<Mutex<HashMap<PathBuf, Others>>> = Arc::default();
+        let weak = Arc::downgrade(&memo);
+        ws.subscribe(move |changes| {
+            let Some(memo) = weak.upgrade() else {
+                return;
+            };
+            let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+            // A change of a file drops every list but that file's own (a document's own edits
+            // change no other report); a list being built notices its placeholder is gone.
+            for c in changes {
+                memo.retain(|key, _| *key == *c.path);
+            }
+        });
         CrossReports {
             regions: DerivedCache::following(ws),
             results: DerivedCache::following(ws),
+            memo,
+            builds: Default::default(),
         }
     }
 
@@ -51,9 +80,48 @@ impl CrossReports {
         if rules.severity(&META).is_none() {
             return Vec::new();
         }
+        let reports = self.others(ws, key, region);
+        let others: Vec<OtherReport<'_>> = reports
+            .iter()
+            .map(|(file, display, results)| OtherReport {
+                file,
+                display,
+                results,
+            })
+            .collect();
+        findings(this, &others, rules)
+    }
+
+    /// The other reports of the government `region`, from the memo when no other file changed.
+    fn others(
+        &self,
+        ws: &Workspace,
+        key: &str,
+        region: &Region,
+    ) -> Arc<Vec<(String, String, Arc<ReportResults>)>> {
+        let path = Path::new(key);
+        let build = self
+            .builds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        {
+            let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            match memo.get(path) {
+                Some(m) if m.region == *region && m.building.is_none() => return m.reports.clone(),
+                _ => {}
+            }
+            // A placeholder that a change arriving while the list is built invalidates.
+            memo.insert(
+                path.to_path_buf(),
+                Others {
+                    region: region.clone(),
+                    building: Some(build),
+                    reports: Arc::default(),
+                },
+            );
+        }
         let files = ws.files();
         let mut others: Vec<(String, String, Arc<ReportResults>)> = Vec::new();
-        for f in files.iter().filter(|f| *f.path != *Path::new(key)) {
+        for f in files.iter().filter(|f| *f.path != *path) {
             let r = self.regions.get_or_compute(f, |f| report_region(&f.text));
             if !r.as_ref().as_ref().is_some_and(|r| r.same_as(region)) {
                 continue;
@@ -74,15 +142,13 @@ impl CrossReports {
             self.regions.retain(|p| live.contains(p));
             self.results.retain(|p| live.contains(p));
         }
-        let others: Vec<OtherReport<'_>> = others
-            .iter()
-            .map(|(file, display, results)| OtherReport {
-                file,
-                display,
-                results,
-            })
-            .collect();
-        findings(this, &others, rules)
+        let others = Arc::new(others);
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = memo.get_mut(path).filter(|m| m.building == Some(build)) {
+            m.reports = others.clone();
+            m.building = None;
+        }
+        others
     }
 }
 
@@ -110,7 +176,7 @@ pub fn diagnostics(
         log.error(format!("{} panicked on {uri}", META.code));
         return Vec::new();
     };
-    let mut locator = Locator::new(engine);
+    let mut locator = engine.locator();
     found
         .iter()
         .map(|f| {
@@ -120,10 +186,7 @@ pub fn diagnostics(
                 &convert::DocLines::Rope(&snapshot.rope),
                 snapshot.encoding,
                 config.language,
-                &mut |key, r| {
-                    let (u, text, lines) = locator.get(key)?;
-                    Some(convert::location_in(u, text, lines, r, snapshot.encoding))
-                },
+                &mut |key, r| locator.location(key, r, snapshot.encoding),
             )
         })
         .collect()

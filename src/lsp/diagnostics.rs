@@ -16,7 +16,7 @@ use tower_lsp::Client;
 use super::convert;
 use super::documents::{DocumentStore, Snapshot};
 use super::log::Logger;
-use super::workspace::{Locator, WorkspaceEngine};
+use super::workspace::WorkspaceEngine;
 use crate::analysis::duplicates::fingerprint_string;
 use crate::analysis::rules::{self, registry};
 use crate::analysis::Analysis;
@@ -262,7 +262,7 @@ fn duplicate_diagnostics(
             return (Vec::new(), false);
         }
     };
-    let mut locator = Locator::new(engine);
+    let mut locator = engine.locator();
     let lines = LineIndex::new(&text);
     let doc = convert::DocLines::Index(&text, &lines);
     let diagnostics = found
@@ -271,8 +271,7 @@ fn duplicate_diagnostics(
         .map(|d| {
             let mut diag =
                 convert::diagnostic_resolving(&d.finding, uri, &doc, enc, lang, &mut |key, r| {
-                    let (u, text, lines) = locator.get(key)?;
-                    Some(convert::location_in(u, text, lines, r, enc))
+                    locator.location(key, r, enc)
                 });
             diag.data = Some(serde_json::json!({
                 "fingerprint": fingerprint_string(d.fingerprint)

@@ -7,6 +7,7 @@ mod diagnostics;
 pub mod documents;
 pub mod features;
 mod framing;
+mod locations;
 mod log;
 mod ordered;
 mod output;

@@ -21,8 +21,7 @@ use crate::analysis::duplicates::{
     document_findings_cached, DupFinding, DupSettings, Index, MatchCache,
 };
 use crate::analysis::rules::RuleSettings;
-use crate::position::LineIndex;
-use crate::workspace::{uri_path, DerivedCache, ProblemKind, Workspace, WorkspaceSettings};
+use crate::workspace::{uri_path, ProblemKind, Workspace, WorkspaceSettings};
 
 /// Threads used for reading and fingerprinting (the machine this targets has two cores).
 const THREADS: usize = 2;
@@ -34,8 +33,8 @@ pub struct WorkspaceEngine {
     logged: Mutex<HashSet<(PathBuf, ProblemKind)>>,
     /// Per open document: its paragraphs' matches, kept across edits.
     caches: Mutex<HashMap<String, MatchCache>>,
-    /// Line starts of the files named in related information.
-    lines: Arc<DerivedCache<LineIndex>>,
+    /// The files named in related information, converted once.
+    pub locations: Arc<super::locations::Locations>,
     log: Logger,
     /// Regions and results of the files, for `conflicting-figure-across-reports`.
     pub cross: super::cross_report::CrossReports,
@@ -55,7 +54,7 @@ impl WorkspaceEngine {
             index: RwLock::new(Index::new(DupSettings::default().boilerplate_ratio())),
             logged: Mutex::new(HashSet::new()),
             caches: Mutex::new(HashMap::new()),
-            lines: DerivedCache::following(&ws),
+            locations: super::locations::Locations::following(&ws),
             log,
             cross: super::cross_report::CrossReports::new(&ws),
             ws,
@@ -175,13 +174,9 @@ impl WorkspaceEngine {
         }
     }
 
-    /// URI, text and line index of an indexed file, for related locations in other files. The
-    /// line index is cached by content hash.
-    pub fn locate(&self, key: &str) -> Option<Located> {
-        let f = self.ws.get(Path::new(key))?;
-        let uri = Url::parse(&f.uri).ok()?;
-        let lines = self.lines.get_or_compute(&f, |f| LineIndex::new(&f.text));
-        Some((uri, f.text, lines))
+    /// A locator of related locations for one analysis.
+    pub fn locator(&self) -> super::locations::Locator<'_> {
+        super::locations::Locator::new(&self.ws, &self.locations)
     }
 
     /// (files, postings, live paragraphs) for logs.
@@ -193,32 +188,6 @@ impl WorkspaceEngine {
 
     fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
         self.index.write().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Another file's URI, text and line index.
-pub type Located = (Url, Arc<str>, Arc<LineIndex>);
-
-/// Resolves related locations in other files, each file looked up once per analysis.
-pub struct Locator<'a> {
-    engine: &'a WorkspaceEngine,
-    cache: HashMap<String, Option<Located>>,
-}
-
-impl<'a> Locator<'a> {
-    pub fn new(engine: &'a WorkspaceEngine) -> Locator<'a> {
-        Locator {
-            engine,
-            cache: HashMap::new(),
-        }
-    }
-
-    pub fn get(&mut self, key: &str) -> Option<&Located> {
-        if !self.cache.contains_key(key) {
-            let v = self.engine.locate(key);
-            self.cache.insert(key.to_string(), v);
-        }
-        self.cache.get(key).and_then(Option::as_ref)
     }
 }
 
