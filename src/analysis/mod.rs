@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use outline::Outline;
-use targets::{Synonyms, Target};
+use targets::{ScanMemo, Synonyms, Target};
 use text::Line;
 
 /// Everything derived from one document text, computed once per snapshot and shared by the
@@ -29,6 +29,8 @@ pub struct Analysis<'t> {
     pub outline: Outline,
     synonyms: Arc<Synonyms>,
     targets: OnceLock<Vec<Target>>,
+    /// Figures of paragraphs scanned by earlier analyses (of earlier versions of the text).
+    scan_memo: Option<Arc<ScanMemo>>,
 }
 
 impl Analysis<'static> {
@@ -61,14 +63,28 @@ impl<'t> Analysis<'t> {
             outline,
             synonyms,
             targets: OnceLock::new(),
+            scan_memo: None,
         }
+    }
+
+    /// Takes the figures of unchanged paragraphs from `memo` (shared by the analyses of
+    /// successive versions of documents) and adds the new ones to it.
+    pub fn with_scan_memo(mut self, memo: Arc<ScanMemo>) -> Analysis<'t> {
+        self.scan_memo = Some(memo);
+        self
     }
 
     /// Every target, result and plan figure, in document order; computed on first use, once
     /// per snapshot.
     pub fn targets(&self) -> &[Target] {
         self.targets.get_or_init(|| {
-            targets::extract(&self.text, &self.lines, &self.outline, &self.synonyms)
+            targets::extract_with(
+                &self.text,
+                &self.lines,
+                &self.outline,
+                &self.synonyms,
+                self.scan_memo.as_deref(),
+            )
         })
     }
 

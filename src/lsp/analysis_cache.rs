@@ -14,12 +14,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp::lsp_types::Url;
 
 use super::documents::Snapshot;
-use crate::analysis::targets::Synonyms;
+use crate::analysis::targets::{ScanMemo, Synonyms};
 use crate::analysis::Analysis;
 
 #[derive(Default)]
 pub struct AnalysisCache {
     entries: Mutex<HashMap<Url, Entry>>,
+    /// Figures of paragraphs already scanned (shared with the diagnostics' analyses).
+    scan_memo: Arc<ScanMemo>,
 }
 
 struct Entry {
@@ -28,6 +30,13 @@ struct Entry {
 }
 
 impl AnalysisCache {
+    pub fn new(scan_memo: Arc<ScanMemo>) -> AnalysisCache {
+        AnalysisCache {
+            entries: Mutex::default(),
+            scan_memo,
+        }
+    }
+
     /// The analysis of `snap` with `synonyms`: the cached one when it was computed from this
     /// very snapshot and table, else a new one (which replaces an older entry).
     pub fn get(&self, snap: &Snapshot, synonyms: Arc<Synonyms>) -> Arc<Analysis<'static>> {
@@ -37,7 +46,8 @@ impl AnalysisCache {
             }
         }
         // Computed outside the lock: a request on another document does not wait for it.
-        let analysis = Arc::new(Analysis::owned(snap.text(), synonyms));
+        let analysis =
+            Arc::new(Analysis::owned(snap.text(), synonyms).with_scan_memo(self.scan_memo.clone()));
         let mut entries = self.lock();
         // A request on an older snapshot (still in flight after an edit) must not evict the
         // entry of a newer one.

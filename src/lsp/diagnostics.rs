@@ -217,7 +217,7 @@ fn rule_diagnostics(
     log: &Logger,
     engine: &WorkspaceEngine,
 ) -> Vec<Diagnostic> {
-    let analysis = Analysis::new(text);
+    let analysis = Analysis::new(text).with_scan_memo(engine.scan_memo.clone());
     let output = rules::run(&analysis, &config.rules, registry());
     for failure in output.failures {
         log.error(format!(

@@ -74,6 +74,7 @@ impl Backend {
             output,
         );
         let workspace = diagnostics.engine.ws.clone();
+        let analyses = Arc::new(AnalysisCache::new(diagnostics.engine.scan_memo.clone()));
         Backend {
             client,
             docs,
@@ -84,7 +85,7 @@ impl Backend {
             diagnostics,
             log,
             targets: Arc::new(TargetsIndex::new(workspace)),
-            analyses: Arc::new(AnalysisCache::default()),
+            analyses,
         }
     }
 

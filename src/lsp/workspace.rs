@@ -33,6 +33,8 @@ pub struct WorkspaceEngine {
     logged: Mutex<HashSet<(PathBuf, ProblemKind)>>,
     /// Per open document: its paragraphs' matches, kept across edits.
     caches: Mutex<HashMap<String, MatchCache>>,
+    /// Figures of the paragraphs of open documents, scanned once across edits.
+    pub scan_memo: Arc<crate::analysis::targets::ScanMemo>,
     /// The files named in related information, converted once.
     pub locations: Arc<super::locations::Locations>,
     log: Logger,
@@ -55,6 +57,7 @@ impl WorkspaceEngine {
             logged: Mutex::new(HashSet::new()),
             caches: Mutex::new(HashMap::new()),
             locations: super::locations::Locations::following(&ws),
+            scan_memo: Arc::default(),
             log,
             cross: super::cross_report::CrossReports::new(&ws),
             ws,

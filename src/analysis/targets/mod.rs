@@ -26,6 +26,7 @@ use std::ops::Range;
 
 pub use context::DocInfo;
 pub use region::{report_region, Region};
+pub use scan::ScanMemo;
 pub use synonyms::{Synonyms, BUILTIN_SYNONYMS};
 
 use super::outline::Outline;
@@ -275,11 +276,22 @@ pub fn fmt_num(v: f64) -> String {
 
 /// Every target, result and plan figure of `text`, in document order (by figure start).
 pub fn extract(text: &str, lines: &[Line], outline: &Outline, synonyms: &Synonyms) -> Vec<Target> {
+    extract_with(text, lines, outline, synonyms, None)
+}
+
+/// [`extract`], with the figures of paragraphs scanned before taken from `memo`.
+pub fn extract_with(
+    text: &str,
+    lines: &[Line],
+    outline: &Outline,
+    synonyms: &Synonyms,
+    memo: Option<&ScanMemo>,
+) -> Vec<Target> {
     let info = DocInfo::new(text, lines, outline);
     let contexts = DocInfo::section_contexts(outline);
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = Vec::new();
-    for raw in scan::scan(text, lines, outline) {
+    for raw in scan::scan(text, lines, outline, memo) {
         let section = outline.section_at(raw.range.start);
         let (kind, period) = info.classify(text, &contexts, section, &raw);
         let indicator = match names.get(&raw.indicator_text) {

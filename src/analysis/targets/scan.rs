@@ -38,8 +38,100 @@ struct Ch {
     c: char,
 }
 
-/// Every figure of the text, in document order.
-pub fn scan(text: &str, lines: &[Line], outline: &Outline) -> Vec<RawTarget> {
+impl RawTarget {
+    /// The same figure with its byte ranges moved from a paragraph at `from` to one at `to`.
+    fn moved(&self, from: usize, to: usize) -> RawTarget {
+        let at = |r: &Range<usize>| r.start - from + to..r.end - from + to;
+        RawTarget {
+            range: at(&self.range),
+            indicator_range: at(&self.indicator_range),
+            sentence: at(&self.sentence),
+            ..self.clone()
+        }
+    }
+}
+
+/// The figures of paragraphs already scanned, by their exact text, for a caller that scans
+/// successive versions of the same documents (a server re-analysing on every keystroke, where
+/// all paragraphs but one are unchanged). Ranges are kept relative to the paragraph; a hit is
+/// checked against the stored text, never trusted on its hash. Bounded: emptied when the texts
+/// kept would exceed [`ScanMemo::MAX_BYTES`] (or the given maximum).
+#[derive(Debug)]
+pub struct ScanMemo {
+    inner: std::sync::Mutex<MemoInner>,
+    max_bytes: usize,
+}
+
+impl Default for ScanMemo {
+    fn default() -> ScanMemo {
+        ScanMemo::with_max_bytes(ScanMemo::MAX_BYTES)
+    }
+}
+
+#[derive(Debug, Default)]
+struct MemoInner {
+    entries: crate::analysis::duplicates::FastMap<u64, (Box<str>, Vec<RawTarget>)>,
+    bytes: usize,
+}
+
+impl ScanMemo {
+    pub const MAX_BYTES: usize = 16 << 20;
+
+    /// A memo emptied whenever the paragraphs it holds would exceed `max_bytes`.
+    pub fn with_max_bytes(max_bytes: usize) -> ScanMemo {
+        ScanMemo {
+            inner: Default::default(),
+            max_bytes,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The figures of `paragraph` moved to `at`, when it was scanned before.
+    fn get(&self, paragraph: &str, key: u64, at: usize, out: &mut Vec<RawTarget>) -> bool {
+        let inner = self.lock();
+        match inner.entries.get(&key) {
+            Some((text, found)) if **text == *paragraph => {
+                out.extend(found.iter().map(|t| t.moved(0, at)));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn put(&self, paragraph: &str, key: u64, at: usize, found: &[RawTarget]) {
+        let mut inner = self.lock();
+        if inner.bytes + paragraph.len() > self.max_bytes {
+            inner.entries.clear();
+            inner.bytes = 0;
+        }
+        let found = found.iter().map(|t| t.moved(at, 0)).collect();
+        if let Some((old, _)) = inner.entries.insert(key, (paragraph.into(), found)) {
+            inner.bytes -= old.len();
+        }
+        inner.bytes += paragraph.len();
+    }
+
+    /// Paragraphs held (for tests).
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Every figure of the text, in document order; with a memo, the figures of paragraphs it
+/// holds are taken from it and the others added.
+pub fn scan(
+    text: &str,
+    lines: &[Line],
+    outline: &Outline,
+    memo: Option<&ScanMemo>,
+) -> Vec<RawTarget> {
     let mut is_title = vec![false; lines.len()];
     let mut is_heading = vec![false; lines.len()];
     for s in &outline.sections {
@@ -77,11 +169,21 @@ pub fn scan(text: &str, lines: &[Line], outline: &Outline) -> Vec<RawTarget> {
             digits |= has_digit(&text[lines[last].trimmed()]);
         }
         if digits {
-            buf.clear();
-            for line in &lines[i..=last] {
-                push_line(text, line, &mut buf);
+            // Ranges of a paragraph depend only on its bytes from the start of its first line.
+            let at = lines[i].start;
+            let paragraph = &text[at..lines[last].content().end];
+            let key = crate::analysis::duplicates::bytes_hash(paragraph.as_bytes());
+            if !memo.is_some_and(|m| m.get(paragraph, key, at, &mut out)) {
+                buf.clear();
+                for line in &lines[i..=last] {
+                    push_line(text, line, &mut buf);
+                }
+                let before = out.len();
+                scan_paragraph(&buf, &mut out);
+                if let Some(m) = memo {
+                    m.put(paragraph, key, at, &out[before..]);
+                }
             }
-            scan_paragraph(&buf, &mut out);
         }
         i = last + 1;
     }

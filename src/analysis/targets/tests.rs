@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::analysis::Analysis;
+use std::sync::Arc;
 
 fn render(text: &str) -> String {
     let a = Analysis::new(text);
@@ -186,6 +187,65 @@ fn at_offset_finds_figure_and_indicator() {
     assert!(at_offset(ts, text.find("各位").unwrap_or(0)).is_empty());
 }
 
+/// The targets of `text` analysed with `memo` equal those of a fresh analysis.
+fn same_with_memo(text: &str, memo: &Arc<ScanMemo>) {
+    let fresh = Analysis::new(text);
+    let memoised = Analysis::new(text).with_scan_memo(memo.clone());
+    assert_eq!(memoised.targets(), fresh.targets());
+}
+
+#[test]
+fn memoised_scans_equal_fresh_ones_across_edits() {
+    let text = include_str!("../../../tests/fixtures/corpus/beijing-2020-report.txt");
+    let memo = Arc::new(ScanMemo::default());
+    same_with_memo(text, &memo);
+    let held = memo.len();
+    assert!(held > 20, "{held}");
+    // Unchanged paragraphs are reused (nothing new is held) wherever they move: blank lines
+    // inserted at the top shift every range, CRLF changes every paragraph.
+    same_with_memo(&format!("\n\n{text}"), &memo);
+    assert_eq!(memo.len(), held);
+    // An edited figure is a new paragraph; the old one stays valid for an undo.
+    let edited = text.replacen("6%", "7.5%", 1);
+    assert_ne!(edited, text);
+    same_with_memo(&edited, &memo);
+    assert_eq!(memo.len(), held + 1);
+    same_with_memo(&text.replace('\n', "\r\n"), &memo);
+    same_with_memo(text, &memo);
+    // Paragraphs that share their text at different places of one document.
+    let twice = format!("{text}\n{text}");
+    same_with_memo(&twice, &memo);
+}
+
+#[test]
+fn a_memoised_paragraph_elsewhere_is_classified_by_its_own_sentence() {
+    // Without sections, keywords of the sentence decide: a range left at the paragraph's old
+    // place would read `力争…` (a target) instead of `同比` (a result).
+    let memo = Arc::new(ScanMemo::default());
+    let first = "工作报告\n\n地区生产总值同比增长5%。\n";
+    let moved = "工作报告\n\n力争全面完成年度计划的各项安排。\n\n地区生产总值同比增长5%。\n";
+    same_with_memo(first, &memo);
+    same_with_memo(moved, &memo);
+    let kinds = |t: &str| {
+        let a = Analysis::new(t).with_scan_memo(memo.clone());
+        a.targets().iter().map(|t| t.kind).collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(moved), vec![Kind::Result]);
+}
+
+#[test]
+fn a_full_memo_is_emptied_and_stays_correct() {
+    let text = include_str!("../../../tests/fixtures/corpus/beijing-2023-report-from-pdf.txt");
+    let memo = Arc::new(ScanMemo::with_max_bytes(2_000));
+    same_with_memo(text, &memo);
+    let mut kept = 0;
+    for p in 0..3 {
+        same_with_memo(&text.replacen('。', &"。".repeat(p + 2), 1), &memo);
+        kept = kept.max(memo.len());
+    }
+    assert!(kept > 0 && kept < 60, "{kept}");
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
@@ -205,6 +265,18 @@ mod props {
                 prop_assert!(t.range.start >= last);
                 last = t.range.start;
                 prop_assert!(t.value.is_finite());
+            }
+        }
+
+        /// Texts analysed one after another with one memo give what fresh analyses give.
+        #[test]
+        fn a_memo_never_changes_the_targets(
+            a in "[0-9.%、和增长下降左右以上万亿元个人年第，。；：地区生产总值 \r\n]{0,60}",
+            b in "[0-9.%、和增长下降左右以上万亿元个人年第，。；：地区生产总值 \r\n]{0,60}",
+        ) {
+            let memo = Arc::new(ScanMemo::default());
+            for text in [a.clone(), b.clone(), format!("{a}\n{b}"), format!("{b}{a}"), a] {
+                same_with_memo(&text, &memo);
             }
         }
     }
