@@ -132,26 +132,32 @@ impl DiagnosticsEngine {
             let engine = this.engine.clone();
             let version = snapshot.version;
             // Serialised off the async threads too: hundreds of diagnostics make a large JSON.
+            // The result is queued from the blocking thread before the diagnostics are dropped
+            // (freeing thousands of strings takes a while).
+            let jobs = (!this.is_pull()).then(|| this.jobs.clone());
+            let target = uri.clone();
             let computed = tokio::task::spawn_blocking(move || {
                 let (diagnostics, index_changed) = compute(&snapshot, &config, &log, &engine);
-                (serde_json::to_vec(&diagnostics), index_changed)
-            })
-            .await;
-            match computed {
-                Ok((Err(e), _)) => this.log.error(format!("diagnostics of {uri}: {e}")),
-                Ok((Ok(json), index_changed)) => {
-                    if index_changed {
-                        this.workspace_changed(Some(&uri));
-                    }
-                    if this.is_pull() {
-                        return;
-                    }
-                    let _ = this.jobs.send(Job::Publish {
-                        uri,
+                let mut json = Vec::with_capacity(diagnostics.len() * 1024);
+                serde_json::to_writer(&mut json, &diagnostics)?;
+                if let Some(jobs) = jobs {
+                    let _ = jobs.send(Job::Publish {
+                        uri: target,
                         generation,
                         version,
                         json,
                     });
+                }
+                drop(diagnostics);
+                Ok::<bool, serde_json::Error>(index_changed)
+            })
+            .await;
+            match computed {
+                Ok(Err(e)) => this.log.error(format!("diagnostics of {uri}: {e}")),
+                Ok(Ok(index_changed)) => {
+                    if index_changed {
+                        this.workspace_changed(Some(&uri));
+                    }
                 }
                 Err(e) => this.log.error(format!("analysis of {uri} failed: {e}")),
             }
@@ -307,11 +313,12 @@ async fn publisher(
                     continue;
                 }
                 last.insert(uri.clone(), hash);
-                output.notify_raw(PUBLISH, &publish_params(&uri, Some(version), &json));
+                let head = publish_head(&uri, Some(version));
+                output.notify_parts(PUBLISH, &[&head, &json, b"}"]);
             }
             Job::Clear { uri } => {
                 last.remove(&uri);
-                output.notify_raw(PUBLISH, &publish_params(&uri, None, b"[]"));
+                output.notify_parts(PUBLISH, &[&publish_head(&uri, None), b"[]}"]);
             }
         }
     }
@@ -319,17 +326,16 @@ async fn publisher(
 
 const PUBLISH: &str = "textDocument/publishDiagnostics";
 
-/// `PublishDiagnosticsParams` around an already serialised diagnostics array.
-fn publish_params(uri: &Url, version: Option<i32>, diagnostics_json: &[u8]) -> Vec<u8> {
+/// The start of a `PublishDiagnosticsParams`, up to its `diagnostics` array; the array and a
+/// closing brace follow (the array is not copied into a params object).
+fn publish_head(uri: &Url, version: Option<i32>) -> Vec<u8> {
     let uri = serde_json::to_string(uri.as_str()).unwrap_or_else(|_| "\"\"".to_string());
-    let mut out = Vec::with_capacity(diagnostics_json.len() + uri.len() + 48);
-    out.extend_from_slice(b"{\"uri\":");
-    out.extend_from_slice(uri.as_bytes());
+    let mut head = Vec::with_capacity(uri.len() + 48);
+    head.extend_from_slice(b"{\"uri\":");
+    head.extend_from_slice(uri.as_bytes());
     if let Some(v) = version {
-        out.extend_from_slice(format!(",\"version\":{v}").as_bytes());
+        head.extend_from_slice(format!(",\"version\":{v}").as_bytes());
     }
-    out.extend_from_slice(b",\"diagnostics\":");
-    out.extend_from_slice(diagnostics_json);
-    out.push(b'}');
-    out
+    head.extend_from_slice(b",\"diagnostics\":");
+    head
 }

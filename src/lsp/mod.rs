@@ -41,10 +41,14 @@ pub fn run_stdio() -> ExitCode {
     };
     // Not tokio's stdin: one malformed message would end tower-lsp's read loop (framing.rs).
     let shutdown_seen = Arc::new(AtomicBool::new(false));
-    runtime.block_on(serve(
+    let served = runtime.block_on(serve(
         framing::sanitized_stdin(shutdown_seen.clone()),
-        tokio::io::stdout(),
+        std::io::stdout(),
     ));
+    if let Err(e) = served {
+        eprintln!("report-lsp: cannot start the output thread: {e}");
+        return ExitCode::FAILURE;
+    }
     // The specification's exit status: 0 after a `shutdown` request, 1 otherwise.
     if shutdown_seen.load(Ordering::SeqCst) {
         ExitCode::SUCCESS
@@ -53,14 +57,14 @@ pub fn run_stdio() -> ExitCode {
     }
 }
 
-pub async fn serve<I, O>(input: I, output: O)
+pub async fn serve<I, O>(input: I, output: O) -> std::io::Result<()>
 where
     I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+    O: std::io::Write + Send + 'static,
 {
     let docs = Arc::new(DocumentStore::default());
     let log = Logger::default();
-    let (queue, frames, writer) = output::start(output);
+    let (queue, frames, writer) = output::start(output)?;
     let (service, socket) = LspService::new({
         let docs = docs.clone();
         let log = log.clone();
@@ -74,4 +78,5 @@ where
     Server::new(input, frames, socket).serve(service).await;
     // The last responses (to `shutdown`) are still queued.
     queue.close(writer, std::time::Duration::from_secs(5)).await;
+    Ok(())
 }

@@ -3,18 +3,17 @@
 //! tower-lsp turns every outgoing notification into a `serde_json::Value` tree, encodes the
 //! tree and drops it; for a publishDiagnostics of 500 diagnostics with related locations that
 //! costs more than computing them. The publisher therefore serialises its notifications
-//! directly and queues the finished frames to the same writer task as tower-lsp's own output.
+//! directly and queues the finished frames to the same writer thread as tower-lsp's own output.
 //! Frames never interleave: the bytes tower-lsp writes are cut into whole frames (by their
-//! `Content-Length`) before they enter the queue, and one task writes the queue in order.
+//! `Content-Length`) before they enter the queue, and one thread writes the queue in order.
 
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::io::AsyncWrite;
+use tokio::sync::{mpsc, oneshot};
 
 enum Out {
     Frame(Vec<u8>),
@@ -28,70 +27,83 @@ pub struct OutputQueue {
 }
 
 impl OutputQueue {
-    /// Queues a notification whose `params` are already JSON. Returns false once the output
-    /// is closed.
-    pub fn notify_raw(&self, method: &str, params_json: &[u8]) -> bool {
-        let mut body = Vec::with_capacity(params_json.len() + method.len() + 48);
-        body.extend_from_slice(br#"{"jsonrpc":"2.0","method":"#);
+    /// Queues a notification whose `params` are already JSON, given in pieces that are written
+    /// straight into the frame (a megabyte of diagnostics is not copied into a params object
+    /// first). Returns false once the output is closed.
+    pub fn notify_parts(&self, method: &str, params_json: &[&[u8]]) -> bool {
         // A method name is plain ASCII; serialising it keeps the JSON valid whatever it is.
-        body.extend_from_slice(
-            serde_json::to_string(method)
-                .unwrap_or_else(|_| "\"\"".to_string())
-                .as_bytes(),
-        );
-        body.extend_from_slice(br#","params":"#);
-        body.extend_from_slice(params_json);
-        body.push(b'}');
-        self.send_body(body)
-    }
-
-    fn send_body(&self, body: Vec<u8>) -> bool {
-        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        frame.extend_from_slice(&body);
+        let method = serde_json::to_string(method).unwrap_or_else(|_| "\"\"".to_string());
+        const HEAD: &[u8] = br#"{"jsonrpc":"2.0","method":"#;
+        const PARAMS: &[u8] = br#","params":"#;
+        let params_len: usize = params_json.iter().map(|p| p.len()).sum();
+        let body_len = HEAD.len() + method.len() + PARAMS.len() + params_len + 1;
+        let header = format!("Content-Length: {body_len}\r\n\r\n");
+        let mut frame = Vec::with_capacity(header.len() + body_len);
+        frame.extend_from_slice(header.as_bytes());
+        frame.extend_from_slice(HEAD);
+        frame.extend_from_slice(method.as_bytes());
+        frame.extend_from_slice(PARAMS);
+        for p in params_json {
+            frame.extend_from_slice(p);
+        }
+        frame.push(b'}');
         self.tx.send(Out::Frame(frame)).is_ok()
     }
 
     /// Writes what is queued, then stops the writer (waiting at most `wait`).
-    pub async fn close(&self, writer: JoinHandle<()>, wait: Duration) {
+    pub async fn close(&self, writer: Writer, wait: Duration) {
         let _ = self.tx.send(Out::Close);
-        let _ = tokio::time::timeout(wait, writer).await;
+        let _ = tokio::time::timeout(wait, writer.done).await;
     }
 }
 
-/// Starts the writer task over `out`; returns the queue and the `AsyncWrite` to hand to
-/// tower-lsp. Must be called inside the tokio runtime.
-pub fn start<O>(out: O) -> (OutputQueue, FrameSplitter, JoinHandle<()>)
+/// The thread writing the queue; [`OutputQueue::close`] waits for it.
+pub struct Writer {
+    done: oneshot::Receiver<()>,
+}
+
+/// Starts the writer thread over `out`; returns the queue and the `AsyncWrite` to hand to
+/// tower-lsp. A plain thread with blocking writes, not a task: tokio's stdout would copy every
+/// frame into its own buffer and hop through the blocking pool per chunk, which for the
+/// megabyte of a large diagnostics list cost milliseconds per edit.
+pub fn start<W>(out: W) -> io::Result<(OutputQueue, FrameSplitter, Writer)>
 where
-    O: AsyncWrite + Unpin + Send + 'static,
+    W: io::Write + Send + 'static,
 {
     let (tx, rx) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(write_all(out, rx));
-    (
+    let (done_tx, done) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || {
+            write_frames(out, rx);
+            let _ = done_tx.send(());
+        })?;
+    Ok((
         OutputQueue { tx: tx.clone() },
         FrameSplitter {
             tx,
             pending: Vec::new(),
         },
-        writer,
-    )
+        Writer { done },
+    ))
 }
 
-async fn write_all<O: AsyncWrite + Unpin>(mut out: O, mut rx: mpsc::UnboundedReceiver<Out>) {
-    while let Some(item) = rx.recv().await {
+fn write_frames<W: io::Write>(mut out: W, mut rx: mpsc::UnboundedReceiver<Out>) {
+    while let Some(item) = rx.blocking_recv() {
         match item {
             Out::Frame(frame) => {
-                if out.write_all(&frame).await.is_err() {
+                if out.write_all(&frame).is_err() {
                     return;
                 }
                 // Flush when nothing else is waiting: a burst goes out in one flush.
-                if rx.is_empty() && out.flush().await.is_err() {
+                if rx.is_empty() && out.flush().is_err() {
                     return;
                 }
             }
             Out::Close => break,
         }
     }
-    let _ = out.flush().await;
+    let _ = out.flush();
 }
 
 /// The `AsyncWrite` given to tower-lsp: it queues each complete frame it receives.
@@ -197,24 +209,41 @@ mod tests {
         assert_eq!(frame_len(b"Content-Length: 5\r\n"), None);
     }
 
+    /// A `Write` whose bytes the test can read afterwards.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
     #[tokio::test]
     async fn notifications_and_tower_frames_are_written_in_queue_order() {
-        let (client, mut server) = tokio::io::duplex(1 << 16);
-        let (queue, mut splitter, writer) = start(client);
+        use tokio::io::AsyncWriteExt;
+        let sink = Shared::default();
+        let (queue, mut splitter, writer) = start(sink.clone()).unwrap();
         splitter.write_all(&frame("{\"id\":1}")).await.unwrap();
-        assert!(queue.notify_raw("textDocument/publishDiagnostics", br#"{"uri":"file:///a"}"#));
+        assert!(queue.notify_parts(
+            "textDocument/publishDiagnostics",
+            &[br#"{"uri":"file:///a"}"#]
+        ));
+        assert!(queue.notify_parts("n", &[b"[1,", b"2]"]));
         splitter.write_all(&frame("{\"id\":2}")).await.unwrap();
         queue.close(writer, Duration::from_secs(5)).await;
-        drop(splitter);
-        drop(queue);
-        let mut out = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut server, &mut out)
-            .await
-            .unwrap();
+        // Closed: nothing more is queued.
+        assert!(!queue.notify_parts("n", &[b"{}"]));
+        let out = sink.0.lock().unwrap().clone();
         let mut expected = frame("{\"id\":1}");
         expected.extend(frame(
             r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"file:///a"}}"#,
         ));
+        expected.extend(frame(r#"{"jsonrpc":"2.0","method":"n","params":[1,2]}"#));
         expected.extend(frame("{\"id\":2}"));
         assert_eq!(
             String::from_utf8(out).unwrap(),
