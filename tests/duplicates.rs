@@ -237,6 +237,27 @@ fn pull_diagnostics_code_actions_and_mark_as_intended() {
     assert_eq!(diag["message"], "本段与第1行重复；另有1处");
     assert_eq!(diag["relatedInformation"][0]["location"]["uri"], json!(uri));
 
+    // Asked again with the result's id: "unchanged", until the document changes.
+    let id = report["resultId"]
+        .as_str()
+        .expect("a result id")
+        .to_string();
+    let again = s.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+    );
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    assert_eq!(again["resultId"], json!(id));
+    assert!(again.get("items").is_none(), "{again}");
+    s.change(&uri, 2, json!([{ "text": format!("{C}\n\n{C}\n") }]));
+    let changed = s.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+    );
+    assert_eq!(changed["kind"], "full", "{changed}");
+    assert_ne!(changed["resultId"], json!(id));
+    s.change(&uri, 3, json!([{ "text": text }]));
+
     let actions = s.request(
         "textDocument/codeAction",
         json!({

@@ -509,18 +509,33 @@ impl LanguageServer for Backend {
         let config = self.config();
         let log = self.log.clone();
         let engine = self.engine();
-        let (items, index_changed) = guarded(&self.log, "diagnostic", move || {
-            diagnostics::compute(&snap, &config, &log, &engine)
+        let (items, index_changed, result_id) = guarded(&self.log, "diagnostic", move || {
+            let (items, index_changed) = diagnostics::compute(&snap, &config, &log, &engine);
+            // The hash of the list as JSON names this result: a client asking again with it
+            // gets "unchanged" instead of the same (often large) list.
+            let json = serde_json::to_vec(&items).unwrap_or_default();
+            let result_id = format!("{:016x}", crate::analysis::duplicates::bytes_hash(&json));
+            (items, index_changed, result_id)
         })
         .await?;
         if index_changed {
             self.diagnostics.workspace_changed(Some(&uri));
         }
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id,
+                    },
+                }),
+            ));
+        }
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
                 full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
+                    result_id: Some(result_id),
                     items,
                 },
             }),
