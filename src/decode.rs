@@ -146,15 +146,117 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Reads and decodes a report file.
+/// The most read from anything but a regular file (a pipe, a device) before giving up.
+pub const MAX_STREAM_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Reads and decodes a report file named by the user. A regular file is read whole. Anything
+/// else (a pipe from `<(…)`, a FIFO, a device) is opened without waiting for a writer and read
+/// up to [`MAX_STREAM_BYTES`]: a FIFO that nobody writes to reads as empty instead of blocking
+/// forever, and `/dev/zero` stops at the limit instead of filling memory.
 pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(std::io::Error::other("a folder, not a file")));
+    }
+    let bytes = if meta.is_file() {
+        std::fs::read(path).map_err(ReadError::Io)?
+    } else {
+        read_stream(path, MAX_STREAM_BYTES).map_err(ReadError::Io)?
+    };
     decode(&bytes).map_err(ReadError::Decode)
+}
+
+fn read_stream(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{ErrorKind, Read};
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading would otherwise wait for a writer.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let mut bytes = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    // A writer blocked in opening the FIFO is let in by our open, but counts only once it
+    // runs: until then the FIFO reads as ended. An empty end is believed after a short grace.
+    let mut grace = 50;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) if bytes.is_empty() && grace > 0 => {
+                grace -= 1;
+                std::thread::sleep(std::time::Duration::from_millis(4));
+            }
+            Ok(0) => return Ok(bytes),
+            Ok(n) => {
+                bytes.extend_from_slice(&buf[..n]);
+                if bytes.len() as u64 > max {
+                    return Err(std::io::Error::other(format!(
+                        "not a regular file and more than {max} bytes"
+                    )));
+                }
+            }
+            // A writer is there but has not written yet (non-blocking mode).
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file system entry.
+        assert_eq!(
+            unsafe { libc::mkfifo(c.as_ptr(), 0o644) },
+            0,
+            "mkfifo {path:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_are_read_without_hanging_or_filling_memory() {
+        let dir = std::env::temp_dir().join(format!("report-lsp-decode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A FIFO nobody writes to: empty, at once.
+        let idle = dir.join("idle.txt");
+        mkfifo(&idle);
+        let started = std::time::Instant::now();
+        assert_eq!(read_file(&idle).unwrap().text, "");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // A FIFO with a slow writer (`report-lsp check <(…)`): all of it.
+        let fed = dir.join("fed.txt");
+        mkfifo(&fed);
+        let writer = {
+            let fed = fed.clone();
+            std::thread::spawn(move || {
+                let mut f = std::fs::OpenOptions::new().write(true).open(fed).unwrap();
+                for part in ["各位代表：\n", "现在，我代表市人民政府。\n"] {
+                    std::io::Write::write_all(&mut f, part.as_bytes()).unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                }
+            })
+        };
+        assert_eq!(
+            read_file(&fed).unwrap().text,
+            "各位代表：\n现在，我代表市人民政府。\n"
+        );
+        writer.join().unwrap();
+        // An endless device stops at the limit.
+        let err = read_stream(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert!(err.to_string().contains("more than"), "{err}");
+        assert!(read_file(&dir).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

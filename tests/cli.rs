@@ -459,3 +459,65 @@ fn check_compares_results_across_the_reports_it_is_given() {
     ]);
     assert_eq!(json_of(&r)["summary"]["info"], 0, "{}", r.stdout);
 }
+
+/// Runs the binary, failing the test if it does not finish in time.
+fn run_within(args: &[&str], secs: u64) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run report-lsp");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("report-lsp {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_on_the_command_line_never_hang() {
+    let dir = TempDir::new("cli-pipes");
+    let fifo = |name: &str| {
+        let p = dir.path().join(name);
+        let c = std::ffi::CString::new(path_str(&p)).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file system entry.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        p
+    };
+    // Nobody writes: an empty report, checked at once.
+    let idle = fifo("idle.txt");
+    let r = run_within(&["check", path_str(&idle)], 20);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A writer (as `report-lsp check <(…)` gives): its text is checked.
+    let fed = fifo("fed.txt");
+    let writer = {
+        let fed = fed.clone();
+        std::thread::spawn(move || {
+            let text = std::fs::read(SKIP).unwrap();
+            let mut f = std::fs::OpenOptions::new().write(true).open(fed).unwrap();
+            std::io::Write::write_all(&mut f, &text).unwrap();
+        })
+    };
+    let r = run_within(&["check", path_str(&fed)], 20);
+    writer.join().unwrap();
+    assert!(
+        r.stdout.contains("warning[heading-numbering]"),
+        "{}",
+        r.stdout
+    );
+    // An endless device: refused at the limit, not read until memory runs out.
+    let r = run_within(&["check", "/dev/zero"], 60);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("more than"), "{}", r.stderr);
+}
