@@ -152,7 +152,7 @@ fn cross_report_pass(c: &mut Criterion) {
     let _ = analysis.targets();
     let this = report_results(&analysis);
     let start = std::time::Instant::now();
-    let found = cross.findings(&ws, key, &this, &rules);
+    let found = cross.findings(&ws, key, &this, &rules, analysis.synonyms());
     eprintln!(
         "cross-report: first pass (every file's region, the same government's results) {:?}, {} findings, {} files",
         start.elapsed(),
@@ -164,7 +164,9 @@ fn cross_report_pass(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let this = report_results(&analysis);
-                cross.findings(&ws, key, &this, &rules).len()
+                cross
+                    .findings(&ws, key, &this, &rules, analysis.synonyms())
+                    .len()
             })
         },
     );

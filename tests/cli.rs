@@ -521,3 +521,23 @@ fn pipes_and_devices_on_the_command_line_never_hang() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("more than"), "{}", r.stderr);
 }
+
+#[test]
+fn check_uses_the_configured_synonyms() {
+    let dir = TempDir::new("cli-synonyms");
+    let report = dir.path().join("r.txt");
+    std::fs::write(&report, "2023年政府工作报告\n各位代表：\n一、2023年主要任务\n今年主要预期目标是：数字经济核心产业增加值增长10%左右。\n（一）稳增长\n稳增长的目标是：数字核心产业增加值增长12%左右。\n").unwrap();
+    let r = run(&["check", path_str(&report)]);
+    assert!(!r.stdout.contains("conflicting-figure"), "{}", r.stdout);
+    std::fs::write(
+        dir.path().join("report-lsp.toml"),
+        "[targets.synonyms]\n\"数字经济核心产业增加值\" = [\"数字核心产业增加值\"]\n",
+    )
+    .unwrap();
+    let r = run(&["check", path_str(&report)]);
+    assert!(
+        r.stdout.contains("r.txt:6:9: warning[conflicting-figure]"),
+        "{}",
+        r.stdout
+    );
+}

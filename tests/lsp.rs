@@ -697,3 +697,39 @@ fn fix_all_on_a_real_report_in_every_encoding() {
         assert!(left.findings.is_empty(), "{enc}: {:?}", left.findings.len());
     }
 }
+
+#[test]
+fn conflicting_figures_use_the_configured_synonyms() {
+    // Two names of one indicator that only the user's synonym table joins.
+    const TEXT: &str = "2023年政府工作报告\n各位代表：\n一、2023年主要任务\n今年主要预期目标是：数字经济核心产业增加值增长10%左右。\n（一）稳增长\n稳增长的目标是：数字核心产业增加值增长12%左右。\n";
+    let conflicts = |diags: &Value| -> Vec<Value> {
+        diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "conflicting-figure")
+            .cloned()
+            .collect()
+    };
+    let mut s = start();
+    s.open(URI, TEXT, 1);
+    assert!(conflicts(&s.diagnostics(URI, Some(1))).is_empty());
+
+    s.set_settings(json!({
+        "targets": { "synonyms": { "数字经济核心产业增加值": ["数字核心产业增加值"] } }
+    }));
+    s.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let found = conflicts(&s.diagnostics(URI, Some(1)));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["range"]["start"]["line"], 5);
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("前文为10%左右，此处为12%左右"),
+        "{found:?}"
+    );
+}

@@ -22,7 +22,7 @@ use crate::analysis::rules::conflicting_figure_across::{
     self as across, OtherReport, ReportResults,
 };
 use crate::analysis::rules::{self, registry};
-use crate::analysis::targets::report_region;
+use crate::analysis::targets::{report_region, Synonyms};
 use crate::analysis::Analysis;
 use crate::decode::Decoded;
 use crate::position::to_cli;
@@ -126,7 +126,10 @@ fn duplicate_index(inputs: &[InputFile], settings: &DupSettings) -> (Index, Rope
 
 /// The comparable results of every readable input whose government another input shares
 /// (only those are extracted), keyed by the path as printed, in input order.
-fn cross_report_results(inputs: &[InputFile]) -> Vec<(String, String, ReportResults)> {
+fn cross_report_results(
+    inputs: &[InputFile],
+    synonyms: &Arc<Synonyms>,
+) -> Vec<(String, String, ReportResults)> {
     let regions: Vec<_> = inputs
         .iter()
         .filter_map(|i| {
@@ -152,7 +155,7 @@ fn cross_report_results(inputs: &[InputFile]) -> Vec<(String, String, ReportResu
             (
                 i.path.display().to_string(),
                 display,
-                across::report_results(&Analysis::new(&d.text)),
+                across::report_results(&Analysis::with_synonyms(&d.text, synonyms.clone())),
             )
         })
         .collect()
@@ -168,7 +171,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let (index, ropes) = duplicate_index(&inputs, &first_config.duplicates);
     // Switched off in the settings of the first file: nothing extracted for it.
     let cross = match first_config.rules.severity(&across::META) {
-        Some(_) => cross_report_results(&inputs),
+        // One synonym table for the comparison across files: the first file's settings.
+        Some(_) => cross_report_results(&inputs, &Arc::new(first_config.synonyms())),
         None => Vec::new(),
     };
     let mut out = io::stdout().lock();
@@ -183,7 +187,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             continue;
         };
         let config = config_for(&input.path, &args.common, &mut warned);
-        let analysis = Analysis::new(&decoded.text);
+        let analysis = Analysis::with_synonyms(&decoded.text, Arc::new(config.synonyms()));
         let mut output = rules::run(&analysis, &config.rules, registry());
         for failure in &output.failures {
             eprintln!(

@@ -19,23 +19,28 @@ use crate::analysis::rules::conflicting_figure_across::{
     findings, report_results, OtherReport, ReportResults, META,
 };
 use crate::analysis::rules::RuleSettings;
-use crate::analysis::targets::{report_region, Region};
+use crate::analysis::targets::{report_region, Region, Synonyms};
 use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::workspace::{DerivedCache, Workspace};
 
 pub struct CrossReports {
     regions: Arc<DerivedCache<Option<Region>>>,
-    results: Arc<DerivedCache<ReportResults>>,
+    /// Results per file, extracted with one synonym table: a new table starts a new cache.
+    results: Mutex<ResultsCache>,
     /// Per open document: the other reports of its government, kept while no other file
     /// changes (its own edits do not matter), so that an edit does not walk every file.
     memo: Arc<Mutex<HashMap<PathBuf, Others>>>,
     builds: std::sync::atomic::AtomicU64,
 }
 
+/// The synonym table results were extracted with, and the results per file.
+type ResultsCache = (Option<Arc<Synonyms>>, Arc<DerivedCache<ReportResults>>);
+
 /// The other reports of one document's government: (index key, display name, results).
 struct Others {
     region: Region,
+    synonyms: Arc<Synonyms>,
     /// While the list is read, the number of the build that placed this placeholder: a change
     /// of another file removes it, and then that build's list is not kept.
     building: Option<u64>,
@@ -59,7 +64,7 @@ impl CrossReports {
         });
         CrossReports {
             regions: DerivedCache::following(ws),
-            results: DerivedCache::following(ws),
+            results: Mutex::new((None, DerivedCache::following(ws))),
             memo,
             builds: Default::default(),
         }
@@ -73,6 +78,7 @@ impl CrossReports {
         key: &str,
         this: &ReportResults,
         rules: &RuleSettings,
+        synonyms: &Arc<Synonyms>,
     ) -> Vec<Finding> {
         let Some(region) = &this.region else {
             return Vec::new();
@@ -80,7 +86,7 @@ impl CrossReports {
         if rules.severity(&META).is_none() {
             return Vec::new();
         }
-        let reports = self.others(ws, key, region);
+        let reports = self.others(ws, key, region, synonyms);
         let others: Vec<OtherReport<'_>> = reports
             .iter()
             .map(|(file, display, results)| OtherReport {
@@ -93,11 +99,25 @@ impl CrossReports {
     }
 
     /// The other reports of the government `region`, from the memo when no other file changed.
+    /// The results cache for `synonyms` (the table of the open document's analysis).
+    fn results(
+        &self,
+        ws: &Workspace,
+        synonyms: &Arc<Synonyms>,
+    ) -> Arc<DerivedCache<ReportResults>> {
+        let mut results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+        if !results.0.as_ref().is_some_and(|s| Arc::ptr_eq(s, synonyms)) {
+            *results = (Some(synonyms.clone()), DerivedCache::following(ws));
+        }
+        results.1.clone()
+    }
+
     fn others(
         &self,
         ws: &Workspace,
         key: &str,
         region: &Region,
+        synonyms: &Arc<Synonyms>,
     ) -> Arc<Vec<(String, String, Arc<ReportResults>)>> {
         let path = Path::new(key);
         let build = self
@@ -106,7 +126,13 @@ impl CrossReports {
         {
             let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
             match memo.get(path) {
-                Some(m) if m.region == *region && m.building.is_none() => return m.reports.clone(),
+                Some(m)
+                    if m.region == *region
+                        && m.building.is_none()
+                        && Arc::ptr_eq(&m.synonyms, synonyms) =>
+                {
+                    return m.reports.clone()
+                }
                 _ => {}
             }
             // A placeholder that a change arriving while the list is built invalidates.
@@ -114,11 +140,13 @@ impl CrossReports {
                 path.to_path_buf(),
                 Others {
                     region: region.clone(),
+                    synonyms: synonyms.clone(),
                     building: Some(build),
                     reports: Arc::default(),
                 },
             );
         }
+        let results_cache = self.results(ws, synonyms);
         let files = ws.files();
         let mut others: Vec<(String, String, Arc<ReportResults>)> = Vec::new();
         for f in files.iter().filter(|f| *f.path != *path) {
@@ -126,9 +154,9 @@ impl CrossReports {
             if !r.as_ref().as_ref().is_some_and(|r| r.same_as(region)) {
                 continue;
             }
-            let results = self
-                .results
-                .get_or_compute(f, |f| report_results(&Analysis::new(&f.text)));
+            let results = results_cache.get_or_compute(f, |f| {
+                report_results(&Analysis::with_synonyms(&f.text, synonyms.clone()))
+            });
             let display = f
                 .path
                 .file_name()
@@ -140,7 +168,7 @@ impl CrossReports {
         if self.regions.len() > files.len() {
             let live: std::collections::HashSet<&Path> = files.iter().map(|f| &*f.path).collect();
             self.regions.retain(|p| live.contains(p));
-            self.results.retain(|p| live.contains(p));
+            results_cache.retain(|p| live.contains(p));
         }
         let others = Arc::new(others);
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
@@ -170,7 +198,7 @@ pub fn diagnostics(
         let key = WorkspaceEngine::key(uri);
         engine
             .cross
-            .findings(&engine.ws, &key, &this, &config.rules)
+            .findings(&engine.ws, &key, &this, &config.rules, analysis.synonyms())
     }));
     let Ok(found) = found else {
         log.error(format!("{} panicked on {uri}", META.code));

@@ -223,7 +223,8 @@ fn rule_diagnostics(
     log: &Logger,
     engine: &WorkspaceEngine,
 ) -> Vec<Diagnostic> {
-    let analysis = Analysis::new(text).with_scan_memo(engine.scan_memo.clone());
+    let synonyms = engine.synonyms(&config.target_synonyms);
+    let analysis = Analysis::with_synonyms(text, synonyms).with_scan_memo(engine.scan_memo.clone());
     let output = rules::run(&analysis, &config.rules, registry());
     for failure in output.failures {
         log.error(format!(

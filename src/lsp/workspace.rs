@@ -21,6 +21,10 @@ use crate::analysis::duplicates::{
     document_findings_cached, DupFinding, DupSettings, Index, MatchCache,
 };
 use crate::analysis::rules::RuleSettings;
+use crate::analysis::targets::Synonyms;
+
+/// `targets.synonyms`: canonical indicator name → other names.
+pub type SynonymSettings = std::collections::BTreeMap<String, Vec<String>>;
 use crate::workspace::{uri_path, ProblemKind, Workspace, WorkspaceSettings};
 
 /// Threads used for reading and fingerprinting (the machine this targets has two cores).
@@ -33,6 +37,8 @@ pub struct WorkspaceEngine {
     logged: Mutex<HashSet<(PathBuf, ProblemKind)>>,
     /// Per open document: its paragraphs' matches, kept across edits.
     caches: Mutex<HashMap<String, MatchCache>>,
+    /// The indicator synonyms of the settings (`targets.synonyms`) the last analysis used.
+    synonyms: Mutex<Option<(SynonymSettings, Arc<Synonyms>)>>,
     /// Figures of the paragraphs of open documents, scanned once across edits.
     pub scan_memo: Arc<crate::analysis::targets::ScanMemo>,
     /// The files named in related information, converted once.
@@ -58,6 +64,7 @@ impl WorkspaceEngine {
             caches: Mutex::new(HashMap::new()),
             locations: super::locations::Locations::following(&ws),
             scan_memo: Arc::default(),
+            synonyms: Mutex::new(None),
             log,
             cross: super::cross_report::CrossReports::new(&ws),
             ws,
@@ -174,6 +181,22 @@ impl WorkspaceEngine {
         DocFindings {
             findings: document_findings_cached(&index, &key, settings, rules, cache),
             index_changed,
+        }
+    }
+
+    /// The synonym table for the `targets.synonyms` setting `user` (built-in names plus these),
+    /// built once per distinct setting.
+    pub fn synonyms(&self, user: &SynonymSettings) -> Arc<Synonyms> {
+        let mut cached = self.synonyms.lock().unwrap_or_else(|e| e.into_inner());
+        match cached.as_ref() {
+            Some((u, table)) if u == user => table.clone(),
+            _ => {
+                let table = Arc::new(Synonyms::with_user(
+                    user.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+                ));
+                *cached = Some((user.clone(), table.clone()));
+                table
+            }
         }
     }
 
