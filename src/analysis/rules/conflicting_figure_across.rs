@@ -32,7 +32,8 @@ pub static META: RuleMeta = RuleMeta {
           own (`\"conflicting-figure-across-reports\" = \"off\"`) — revisions are sometimes \
           expected — and it is information only, because the other report may be the one to \
           fix. Only results are compared (targets of different years legitimately differ), for \
-          one explicit year, for the same indicator of the synonym table, unit and direction, \
+          one explicit year, for the same indicator of the synonym table (with `targets.synonyms`; \
+          `check` compares files with the settings of the first one), unit and direction, \
           and only between reports of the same government, read from each report's front \
           matter (title, dateline, speaker, `我代表…人民政府`): Beijing's GDP and a district's \
           are different quantities, so a report that does not name its government is never \
