@@ -429,6 +429,17 @@ pub fn is_appendix_marker(s: &str) -> bool {
         && char_len(t) <= 6
 }
 
+/// The heading of a report's glossary, which often ends with a colon: `名词解释：`,
+/// `附：相关名词解释`, `《政府工作报告》有关名词解释`, `名词解释和说明：`.
+pub fn is_glossary_heading(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(附[：:]?)?(《[^》]{1,24}》)?(有关|相关)?名词(解释|注释|解析)(和说明|及说明)?[：:]?$")
+            .expect("static regex")
+    });
+    re.is_match(s.trim_matches(is_blank_char))
+}
+
 /// Figure and table captions and notes: `图1　…示意图`, `表2 …`, `注：…`.
 pub fn is_caption(s: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -612,6 +623,28 @@ mod tests {
         assert!(is_debris_line("第 3 页"));
         assert!(is_caption("图1\u{3000}“一核、三横、四纵”湿地示意图"));
         assert!(is_caption("注：【】内为五年累计数。"));
+    }
+
+    #[test]
+    fn glossary_headings() {
+        for s in [
+            "名词解释",
+            "名词解释：",
+            "附：相关名词解释",
+            "附：名词解释：",
+            "名词解释和说明：",
+            "《政府工作报告》有关名词解释",
+            "\u{3000}名词注释:",
+        ] {
+            assert!(is_glossary_heading(s), "{s}");
+        }
+        for s in [
+            "各位代表：",
+            "名词解释和说明1、“7+3”产业：即电子信息",
+            "有关名词解释的说明如下：",
+        ] {
+            assert!(!is_glossary_heading(s), "{s}");
+        }
     }
 
     #[test]

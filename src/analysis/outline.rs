@@ -15,8 +15,8 @@ use std::ops::Range;
 
 use super::heading::{
     display_name, has_document_keyword, heading_sentence_end, is_appendix_marker, is_caption,
-    is_dateline, is_debris_line, is_salutation, is_short_title_shape, is_speaker_line, list_opener,
-    number_prefix, number_prefix_expecting, Family, Marker,
+    is_dateline, is_debris_line, is_glossary_heading, is_salutation, is_short_title_shape,
+    is_speaker_line, list_opener, number_prefix, number_prefix_expecting, Family, Marker,
 };
 use super::text::{char_len, is_cjk, is_clause_punct, is_sentence_end, Line};
 
@@ -211,18 +211,37 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             && ((in_front_matter && title_key.is_none())
                 || (title_key.as_deref() == Some(key.as_str()) && !in_front_matter)
                 || (next_is_dateline && has_document_keyword(&key) && !in_front_matter));
-        if is_title || (!in_front_matter && is_appendix_marker(t)) {
+        // An appendix, or a glossary (`名词解释：`), is a part of the document of its own: its
+        // numbered entries do not belong to the last chapter.
+        // Right under `附件`, a glossary is that appendix's heading.
+        let glossary = !in_front_matter && is_glossary_heading(t);
+        let in_appendix = glossary
+            && (0..i)
+                .rev()
+                .find(|&j| !lines[j].is_blank())
+                .is_some_and(|j| {
+                    roles[j] == Role::Section && is_appendix_marker(trimmed(text, &lines[j]))
+                });
+        if is_title || glossary || (!in_front_matter && is_appendix_marker(t)) {
             roles[i] = Role::Section;
             candidates.push(Candidate {
-                kind: SectionKind::Title,
-                family: None,
+                kind: if in_appendix {
+                    SectionKind::Heading
+                } else {
+                    SectionKind::Title
+                },
+                family: in_appendix.then_some(Family::Unnumbered),
                 number: None,
                 marker: None,
                 prefix: None,
                 numeral: None,
                 line: i,
                 selection: line.trimmed(),
-                name: key.clone(),
+                name: if glossary {
+                    key.trim_end_matches(['：', ':']).to_string()
+                } else {
+                    key.clone()
+                },
             });
             if is_title {
                 title_key = Some(key);
@@ -634,6 +653,25 @@ mod tests {
     第一章 科技 [zhang] L12-13
 ";
         assert_eq!(render(text), expected);
+    }
+
+    #[test]
+    fn a_glossary_is_a_part_of_its_own() {
+        // `名词解释：` ends with a colon like an introduction, but its numbered entries are not
+        // items of the last chapter.
+        let text = "2014年政府工作报告\n\n各位代表：\n\n一、2013年工作回顾\n\n全市经济平稳增长。\n\n（一）加强政府自身建设\n\n坚持依法行政。\n\n名词解释：\n\n1．商业保理业：是指提供商将应收账款转让给商业保理企业。\n\n2．“四馆一园”：广州博物馆新馆等。\n";
+        let got = render(text);
+        assert!(got.contains("\n名词解释 [title] L13-17"), "{got}");
+        assert!(
+            got.contains(
+                "\n  1．商业保理业：是指提供商将应收账款转让给商业保理企业 [arabic-dot] L15-15"
+            ),
+            "{got}"
+        );
+        assert!(
+            got.contains("  （一）加强政府自身建设 [cn-paren] L9-11"),
+            "{got}"
+        );
     }
 
     #[test]
