@@ -212,9 +212,11 @@ fn run(mb: &str) {
         edit_times[edit_times.len() - 1],
     );
     println!(
-        "  the same in CPU time of the thread: p50 {:.2} ms, p99 {:.2} ms",
+        "  the same in CPU time of the thread: p50 {:.2} ms, p99 {:.2} ms ({} of {} edits kept the runs)",
         cpu_times[cpu_times.len() / 2],
         cpu_times[cpu_times.len() * 99 / 100],
+        cache.reused(),
+        edits,
     );
 
     if quick {

@@ -50,6 +50,8 @@ pub struct File {
     pub text_hash: u64,
     /// Indexed paragraphs in document order.
     pub paras: Vec<ParaId>,
+    /// Times this file was updated (see [`Index::updates`]).
+    pub updates: u64,
 }
 
 /// Base postings: entries bucketed by the top `bits` bits of the fingerprint hash and sorted
@@ -135,6 +137,20 @@ impl Base {
     fn len(&self) -> usize {
         self.hashes.len()
     }
+}
+
+/// Where the old paragraph `id` still stands unchanged in the new `text` of its file, looked for
+/// at its old start and at its old start moved by `delta` (an edit before it).
+fn still_at(paras: &[Para], text: &str, delta: i64, id: ParaId) -> Option<usize> {
+    let p = &paras[id as usize];
+    let len = (p.end - p.start) as usize;
+    [i64::from(p.start), i64::from(p.start) + delta]
+        .into_iter()
+        .filter_map(|st| usize::try_from(st).ok())
+        .find(|&st| {
+            text.get(st..st + len)
+                .is_some_and(|s| super::text_hash(s) == p.raw)
+        })
 }
 
 /// What one paragraph of a document yields for the index.
@@ -248,6 +264,12 @@ pub struct Index {
     boilerplate_ratio: f64,
     /// Changes at every bulk build (compaction included): paragraph-level caches are void.
     epoch: u64,
+    /// Changes whenever a paragraph that stays in the index moves to another ord (one added,
+    /// removed or moved before it); a paragraph edited in place does not change it.
+    ords_version: u64,
+    /// Updates and removals of files so far; minus a file's own `updates`, it tells whether any
+    /// other file changed.
+    updates: u64,
 }
 
 static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -292,6 +314,7 @@ impl Index {
                 text,
                 text_hash,
                 paras: ids,
+                updates: 0,
             }));
         }
         index.base = Base::build(&per_para, 0);
@@ -345,6 +368,7 @@ impl Index {
                     text: Arc::from(""),
                     text_hash: 0,
                     paras: Vec::new(),
+                    updates: 0,
                 }));
                 self.by_key.insert(key, f);
                 f
@@ -365,13 +389,43 @@ impl Index {
             by_raw.entry(p.raw).or_default().push(id);
             reusable.entry(p.hash).or_default().push(id);
         }
+        // One edit moves what follows it by this much.
+        let old_len = self
+            .files
+            .get(file as usize)
+            .and_then(Option::as_ref)
+            .map_or(0, |f| f.text.len());
+        let delta = text.len() as i64 - old_len as i64;
         let mut used: FastSet<ParaId> = FastSet::default();
         let mut ids = Vec::new();
         for p in paragraphs(&text) {
             let raw = super::text_hash(&text[p.range.clone()]);
+            // Among identical paragraphs (a text pasted several times), the one that was at
+            // this place keeps its id, so that an edit of one copy leaves the others as they
+            // were (and their matches, so the runs built from them, can be kept); otherwise the
+            // first in document order that is not still at its own place further on.
+            let here = p.range.start;
+            let paras = &self.paras;
             let same = by_raw
                 .get_mut(&raw)
-                .and_then(|v| v.pop())
+                .and_then(|v| {
+                    let at_place = v
+                        .iter()
+                        .rev()
+                        .take(16)
+                        .position(|&id| {
+                            let start = i64::from(paras[id as usize].start);
+                            start == here as i64 || start + delta == here as i64
+                        })
+                        .or_else(|| {
+                            v.iter().rev().take(16).position(|&id| {
+                                !used.contains(&id)
+                                    && still_at(paras, &text, delta, id).is_none_or(|at| at == here)
+                            })
+                        })
+                        .map(|back| v.len() - 1 - back)?;
+                    Some(v.remove(at_place))
+                })
                 .filter(|id| !used.contains(id));
             let (id, prep) = match same {
                 Some(id) => (Some(id), None),
@@ -385,7 +439,9 @@ impl Index {
                     let paras = &self.paras;
                     let moved = reusable.get_mut(&prep.hash).and_then(|v| {
                         let at = v.iter().rposition(|id| {
-                            !used.contains(id) && paras[*id as usize].shown == prep.shown
+                            !used.contains(id)
+                                && paras[*id as usize].shown == prep.shown
+                                && still_at(paras, &text, delta, *id).is_none_or(|at| at == here)
                         })?;
                         Some(v.remove(at))
                     });
@@ -396,6 +452,9 @@ impl Index {
             let id = match id {
                 Some(id) => {
                     let para = &mut self.paras[id as usize];
+                    if para.ord != ord {
+                        self.ords_version += 1;
+                    }
                     para.start = p.range.start as u32;
                     para.end = p.range.end as u32;
                     para.first_line = p.first_line;
@@ -425,7 +484,9 @@ impl Index {
             f.text = text;
             f.text_hash = text_hash;
             f.paras = ids;
+            f.updates += 1;
         }
+        self.updates += 1;
         self.maybe_compact();
         true
     }
@@ -441,6 +502,7 @@ impl Index {
         for id in f.paras {
             self.kill(id);
         }
+        self.updates += 1;
         self.maybe_compact();
         true
     }
@@ -546,6 +608,16 @@ impl Index {
 
     pub fn epoch(&self) -> u64 {
         self.epoch
+    }
+
+    /// See the field: equal versions mean every live paragraph kept its ord.
+    pub fn ords_version(&self) -> u64 {
+        self.ords_version
+    }
+
+    /// Updates and removals of files so far (each file counts its own in `File::updates`).
+    pub fn updates(&self) -> u64 {
+        self.updates
     }
 
     /// Paragraph ids handed out so far (live or dead); new paragraphs get ids from here on.

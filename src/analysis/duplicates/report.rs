@@ -58,7 +58,11 @@ struct Query<'a> {
 
 /// What the matcher knows about one paragraph.
 struct Prepared {
+    /// Byte offsets in `norm` are where the paragraph was when it was prepared: it may have
+    /// moved since (text inserted before it), see `start`.
     norm: Normalized,
+    /// The paragraph's start then.
+    start: u32,
     fps: Vec<Fingerprint>,
     boilerplate: bool,
     /// A dateline (`——2017年1月14日在…会议上`) repeats only verbatim: those of different years
@@ -73,6 +77,7 @@ impl<'i> Query<'i> {
         let boilerplate = is_formula(&norm.chars) || self.is_boilerplate(&fps);
         Prepared {
             exact_only: is_dateline_text(self.index.source(id)),
+            start: self.index.para(id).start,
             norm,
             fps,
             boilerplate,
@@ -437,12 +442,25 @@ pub struct MatchCache {
     watermark: usize,
     settings: Option<DupSettings>,
     entries: FastMap<ParaId, Arc<Analysed>>,
+    /// The runs of the last call and what they were built from.
+    last: Option<Built>,
+    /// Calls that kept the last runs (for tests and benchmarks).
+    reused: u64,
+    /// Cached paragraphs whose `misses` may be out of date: a paragraph added since shares a
+    /// fingerprint with them (it may rank among their best candidates). Queried again when the
+    /// misses are needed (the paragraph has no match left).
+    stale: FastSet<ParaId>,
 }
 
 /// More new paragraphs than this since the last query: recompute everything.
 const MAX_INCREMENTAL: usize = 64;
 
 impl MatchCache {
+    /// How many calls kept the runs of the call before instead of rebuilding them.
+    pub fn reused(&self) -> u64 {
+        self.reused
+    }
+
     /// Brings the cache to the index's state; returns the paragraphs added since.
     fn sync(&mut self, index: &Index, settings: &DupSettings) -> Vec<ParaId> {
         let count = index.para_count();
@@ -452,6 +470,8 @@ impl MatchCache {
             .filter(|&i| index.is_live(i))
             .collect();
         if fresh || new.len() > MAX_INCREMENTAL {
+            self.last = None;
+            self.stale.clear();
             self.entries.clear();
             self.epoch = index.epoch();
             self.settings = Some(settings.clone());
@@ -489,25 +509,28 @@ pub fn document_findings_cached(
         .filter(|&y| q.eligible(y))
         .collect();
     let reverse = added_matches(&q, &added, cache);
-    let mut runs: Vec<Run> = Vec::new();
-    // Open runs by (other file, ord of their last paragraph there).
-    let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
-    let mut unmatched: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
+    // The paragraphs compared, in order, with what their queries found.
+    let mut positions: Vec<(ParaId, Arc<Analysed>)> = Vec::new();
     // Widening a block stops at the lines where a compared paragraph starts: those speak for
     // themselves (boilerplate does not: it may belong to the block).
     let mut starts: FastSet<u32> = FastSet::default();
-    // Which runs the current paragraph already extended (by run index: the paragraph's ord).
-    let mut extended_by: Vec<u32> = Vec::new();
-    // Per run: this document's first and last ord, the other side's last ord.
-    let mut run_ords: Vec<(u32, u32, u32)> = Vec::new();
-    let mut matches: Vec<(Match, FileId, u32)> = Vec::new();
-    let mut retained_at = 64;
     for &id in &file.paras {
         if !q.eligible(id) {
             continue;
         }
-        let me = index.para(id);
-        let analysed = match cache.entries.get(&id) {
+        // A cached paragraph left without a match needs its misses (for copied sentences):
+        // when they may be out of date, it is queried again.
+        let outdated = |a: &Analysed| {
+            (cache.stale.contains(&id) || a.misses.iter().any(|&m| !index.is_live(m)))
+                && !a.prep.boilerplate
+                && !reverse.contains_key(&id)
+                && !has_live_matches(index, file_id, id, &a.matches)
+        };
+        let cached = cache.entries.get(&id).filter(|a| !outdated(a));
+        if cached.is_none() {
+            cache.stale.remove(&id);
+        }
+        let analysed = match cached {
             Some(a) if !reverse.contains_key(&id) => a.clone(),
             Some(a) => {
                 // The paragraphs added since that match this cached one.
@@ -548,65 +571,44 @@ pub fn document_findings_cached(
         if analysed.prep.boilerplate {
             continue;
         }
-        starts.insert(me.first_line);
-        // Each match with the other paragraph's file and ord, read once (the paragraph table is
-        // large and these reads are scattered).
-        matches.clear();
-        matches.extend(analysed.matches.iter().filter_map(|m| {
-            let o = index.para(m.other);
-            (index.is_live(m.other) && (o.file != file_id || o.ord < me.ord))
-                .then_some((*m, o.file, o.ord))
-        }));
-        // Runs that cannot reach this paragraph any more are closed (stale entries are only
-        // skipped by the lookup below, so this just bounds the map).
-        if active.len() > retained_at {
-            active.retain(|_, &mut r| me.ord - run_ords[r].1 <= MAX_STEP);
-            retained_at = (active.len() * 2).max(64);
-        }
-        if matches.is_empty() {
-            if !analysed.misses.is_empty() {
-                unmatched.push((id, analysed.clone()));
-            }
-            continue;
-        }
-        // `ord + 1` marks the runs this paragraph extended (0 = none yet).
-        let stamp = me.ord + 1;
-        for &(m, o_file, o_ord) in &matches {
-            let found = (1..=MAX_STEP)
-                .filter_map(|step| o_ord.checked_sub(step))
-                .filter_map(|q| active.get(&(o_file, q)).copied())
-                .find(|&r| {
-                    let (p_first, p_last, _) = run_ords[r];
-                    extended_by[r] != stamp
-                        && (1..=MAX_STEP).contains(&(me.ord - p_last))
-                        // Within one file the copy stays before the block it repeats.
-                        && (o_file != file_id || o_ord < p_first)
-                });
-            let pair = (id, m.other, m.sim, f64::from(me.len));
-            let r = match found {
-                Some(r) => {
-                    active.remove(&(o_file, run_ords[r].2));
-                    runs[r].tail.push(pair);
-                    run_ords[r].1 = me.ord;
-                    run_ords[r].2 = o_ord;
-                    r
-                }
-                None => {
-                    runs.push(Run::new(o_file, pair));
-                    run_ords.push((me.ord, me.ord, o_ord));
-                    extended_by.push(0);
-                    runs.len() - 1
-                }
-            };
-            active.insert((o_file, o_ord), r);
-            extended_by[r] = stamp;
-        }
+        starts.insert(index.para(id).first_line);
+        positions.push((id, analysed));
     }
     if cache.entries.len() > file.paras.len() {
         let current: FastSet<ParaId> = file.paras.iter().copied().collect();
         cache.entries.retain(|id, _| current.contains(id));
     }
-    let runs = split_periodic(index, file_id, runs);
+    let others_updates = index.updates() - file.updates;
+    // The runs of the last call, when nothing they depend on can have changed but the
+    // document's own paragraphs (no paragraph moved, no other file changed).
+    let last = cache.last.take().filter(|last| {
+        last.epoch == index.epoch()
+            && last.file_id == file_id
+            && last.ords_version == index.ords_version()
+            && last.others_updates == others_updates
+    });
+    let mut built = match last {
+        Some(mut last) => {
+            if last.reuse(index, file_id, &positions) {
+                cache.reused += 1;
+                last
+            } else {
+                build_runs(index, file_id, positions)
+            }
+        }
+        None => build_runs(index, file_id, positions),
+    };
+    built.epoch = index.epoch();
+    built.ords_version = index.ords_version();
+    built.others_updates = others_updates;
+    built.all_ids.clone_from(&file.paras);
+    let unmatched: Vec<(ParaId, Arc<Analysed>)> = built
+        .positions
+        .iter()
+        .filter(|p| !p.matched && !p.analysed.misses.is_empty())
+        .map(|p| (p.id, p.analysed.clone()))
+        .collect();
+    let runs = std::mem::take(&mut built.runs);
     let text = file.text.clone();
     let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
 
@@ -644,7 +646,211 @@ pub fn document_findings_cached(
         &q, file_id, &unmatched, exact_sev, near_sev,
     ));
     out.sort_by_key(|d| (d.finding.range.start, d.finding.range.end));
+    built.runs = runs;
+    cache.last = Some(built);
     out
+}
+
+/// One compared paragraph of the document, as the runs were built from it.
+struct Position {
+    id: ParaId,
+    analysed: Arc<Analysed>,
+    /// Hash of the (file, ord) of its live matches, in order: what the run building reads.
+    shape: u64,
+    /// It has live matches.
+    matched: bool,
+}
+
+/// The runs of a document and what they were built from. An edit inside a paragraph usually
+/// leaves every paragraph matching the same places (only similarities change): then the runs
+/// are kept and only the pairs of the edited paragraphs are rewritten, instead of rebuilding
+/// ~30,000 pairs for a document pasted eight times.
+#[derive(Default)]
+struct Built {
+    epoch: u64,
+    file_id: FileId,
+    ords_version: u64,
+    others_updates: u64,
+    /// The file's paragraphs when built (to tell which have died since).
+    all_ids: Vec<ParaId>,
+    positions: Vec<Position>,
+    runs: Vec<Run>,
+}
+
+/// Whether `id` has a match the run building would use.
+fn has_live_matches(index: &Index, file_id: FileId, id: ParaId, matches: &[Match]) -> bool {
+    let me = index.para(id);
+    matches.iter().any(|m| {
+        let o = index.para(m.other);
+        index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
+    })
+}
+
+/// The (file, ord) of `id`'s live matches that the run building uses (other files, and earlier
+/// paragraphs of this one), in order of place, and a hash of them.
+fn live_matches(
+    index: &Index,
+    file_id: FileId,
+    id: ParaId,
+    analysed: &Analysed,
+    out: &mut Vec<(Match, FileId, u32)>,
+) -> u64 {
+    let me = index.para(id);
+    out.clear();
+    // Each match with the other paragraph's file and ord, read once (the paragraph table is
+    // large and these reads are scattered).
+    out.extend(analysed.matches.iter().filter_map(|m| {
+        let o = index.para(m.other);
+        (index.is_live(m.other) && (o.file != file_id || o.ord < me.ord))
+            .then_some((*m, o.file, o.ord))
+    }));
+    // In the order of the places, not of the query's ranking: an edit that turns an exact copy
+    // into a near one reorders the ranking but leaves the places, and so the runs, as they were.
+    out.sort_unstable_by_key(|&(_, f, o)| (f, o));
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ out.len() as u64;
+    for &(_, f, o) in out.iter() {
+        h = (h.rotate_left(7) ^ (u64::from(f) << 32 | u64::from(o)))
+            .wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    }
+    h
+}
+
+impl Built {
+    /// Takes over `positions` when every paragraph matches the same places as when the runs
+    /// were built, rewriting the pairs of the paragraphs that changed (new ids, similarities,
+    /// lengths). False (and nothing changed) otherwise.
+    fn reuse(
+        &mut self,
+        index: &Index,
+        file_id: FileId,
+        positions: &[(ParaId, Arc<Analysed>)],
+    ) -> bool {
+        if positions.len() != self.positions.len() {
+            return false;
+        }
+        // Paragraphs of this file gone since (the edited ones): a kept paragraph matching one
+        // of them would lose that match.
+        let dead: Vec<ParaId> = self
+            .all_ids
+            .iter()
+            .copied()
+            .filter(|&id| !index.is_live(id))
+            .collect();
+        let mut renamed: FastMap<ParaId, ParaId> = FastMap::default();
+        let mut changed: FastMap<ParaId, usize> = FastMap::default();
+        let mut shapes: Vec<(usize, u64, bool)> = Vec::new();
+        let mut scratch = Vec::new();
+        for (k, ((id, analysed), old)) in positions.iter().zip(&self.positions).enumerate() {
+            if *id == old.id && Arc::ptr_eq(analysed, &old.analysed) {
+                if analysed.matches.iter().any(|m| dead.contains(&m.other)) {
+                    return false;
+                }
+                continue;
+            }
+            let shape = live_matches(index, file_id, *id, analysed, &mut scratch);
+            if shape != old.shape {
+                return false;
+            }
+            if *id != old.id {
+                renamed.insert(old.id, *id);
+            }
+            changed.insert(*id, k);
+            shapes.push((k, shape, !scratch.is_empty()));
+        }
+        if !changed.is_empty() {
+            for run in &mut self.runs {
+                for pair in std::iter::once(&mut run.head).chain(run.tail.iter_mut()) {
+                    let this = renamed.get(&pair.0).copied().unwrap_or(pair.0);
+                    let other = renamed.get(&pair.1).copied().unwrap_or(pair.1);
+                    let Some(&k) = changed.get(&this) else {
+                        // Unchanged paragraphs match the same paragraphs (none of them died).
+                        continue;
+                    };
+                    let Some(m) = positions[k].1.matches.iter().find(|m| m.other == other) else {
+                        return false;
+                    };
+                    *pair = (this, other, m.sim, f64::from(index.para(this).len));
+                }
+            }
+        }
+        for (k, shape, matched) in shapes {
+            self.positions[k] = Position {
+                id: positions[k].0,
+                analysed: positions[k].1.clone(),
+                shape,
+                matched,
+            };
+        }
+        true
+    }
+}
+
+/// Runs of consecutive matching paragraphs, from the document's compared paragraphs in order.
+fn build_runs(index: &Index, file_id: FileId, positions: Vec<(ParaId, Arc<Analysed>)>) -> Built {
+    let mut runs: Vec<Run> = Vec::new();
+    // Open runs by (other file, ord of their last paragraph there).
+    let mut active: FastMap<(FileId, u32), usize> = FastMap::default();
+    // Which runs the current paragraph already extended (by run index: the paragraph's ord).
+    let mut extended_by: Vec<u32> = Vec::new();
+    // Per run: this document's first and last ord, the other side's last ord.
+    let mut run_ords: Vec<(u32, u32, u32)> = Vec::new();
+    let mut matches: Vec<(Match, FileId, u32)> = Vec::new();
+    let mut retained_at = 64;
+    let mut built = Vec::with_capacity(positions.len());
+    for (id, analysed) in positions {
+        let me = index.para(id);
+        let shape = live_matches(index, file_id, id, &analysed, &mut matches);
+        built.push(Position {
+            id,
+            analysed,
+            shape,
+            matched: !matches.is_empty(),
+        });
+        // Runs that cannot reach this paragraph any more are closed (stale entries are only
+        // skipped by the lookup below, so this just bounds the map).
+        if active.len() > retained_at {
+            active.retain(|_, &mut r| me.ord - run_ords[r].1 <= MAX_STEP);
+            retained_at = (active.len() * 2).max(64);
+        }
+        // `ord + 1` marks the runs this paragraph extended (0 = none yet).
+        let stamp = me.ord + 1;
+        for &(m, o_file, o_ord) in &matches {
+            let found = (1..=MAX_STEP)
+                .filter_map(|step| o_ord.checked_sub(step))
+                .filter_map(|q| active.get(&(o_file, q)).copied())
+                .find(|&r| {
+                    let (p_first, p_last, _) = run_ords[r];
+                    extended_by[r] != stamp
+                        && (1..=MAX_STEP).contains(&(me.ord - p_last))
+                        // Within one file the copy stays before the block it repeats.
+                        && (o_file != file_id || o_ord < p_first)
+                });
+            let pair = (id, m.other, m.sim, f64::from(me.len));
+            let r = match found {
+                Some(r) => {
+                    active.remove(&(o_file, run_ords[r].2));
+                    runs[r].tail.push(pair);
+                    run_ords[r].1 = me.ord;
+                    run_ords[r].2 = o_ord;
+                    r
+                }
+                None => {
+                    runs.push(Run::new(o_file, pair));
+                    run_ords.push((me.ord, me.ord, o_ord));
+                    extended_by.push(0);
+                    runs.len() - 1
+                }
+            };
+            active.insert((o_file, o_ord), r);
+            extended_by[r] = stamp;
+        }
+    }
+    Built {
+        file_id,
+        positions: built,
+        runs: split_periodic(index, file_id, runs),
+        ..Built::default()
+    }
 }
 
 /// For each cached paragraph of the document, the paragraphs added to the index since the cache
@@ -654,7 +860,7 @@ pub fn document_findings_cached(
 fn added_matches(
     q: &Query<'_>,
     added: &[ParaId],
-    cache: &MatchCache,
+    cache: &mut MatchCache,
 ) -> FastMap<ParaId, Vec<Match>> {
     let index = q.index;
     let threshold = q.settings.threshold();
@@ -662,6 +868,7 @@ fn added_matches(
     // The cache holds only paragraphs of this file (some dead): asked first, it spares the
     // scattered reads of the paragraph table for the many postings in other files.
     let in_cache = |x: ParaId| cache.entries.contains_key(&x) && index.is_live(x);
+    let mut stale: Vec<ParaId> = Vec::new();
     for &y in added {
         let yp = index.para(y);
         for &x in index.exact(yp.hash) {
@@ -687,6 +894,7 @@ fn added_matches(
                 if x == y || !seen.insert(x) || !in_cache(x) {
                     continue;
                 }
+                stale.push(x);
                 let xp = index.para(x);
                 if xp.hash == yp.hash
                     || !lengths_compatible(xp.len as usize, yp.len as usize, threshold)
@@ -703,6 +911,7 @@ fn added_matches(
             }
         }
     }
+    cache.stale.extend(stale);
     out
 }
 
@@ -1111,7 +1320,12 @@ fn sentence_findings(
                     format!("This sentence is {pct}% similar to one at {we}"),
                 )
             };
-            let range = prep.norm.source_range(s.clone());
+            // Where the sentence is now: the paragraph may have moved since it was prepared.
+            let range = {
+                let r = prep.norm.source_range(s.clone());
+                let (now, then) = (me.start as usize, prep.start as usize);
+                r.start + now - then..r.end + now - then
+            };
             out.push(DupFinding {
                 fingerprint: super::index::chars_hash(chars),
                 finding: Finding {

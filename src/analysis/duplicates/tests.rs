@@ -241,6 +241,73 @@ fn cached_findings_after_edits_equal_fresh_ones() {
     );
 }
 
+/// Editing one of eight identical copies of a paragraph, then undoing it: the other copies keep
+/// their ids and places (the run building relies on it to keep its runs).
+#[test]
+fn an_edited_copy_leaves_the_other_copies_their_ids() {
+    let mut idx = index(&[("doc", EIGHT)]);
+    let ids = |idx: &Index| idx.file(idx.file_id("doc").unwrap()).unwrap().paras.clone();
+    let before = ids(&idx);
+    let version = idx.ords_version();
+    let at = EIGHT.match_indices("各位代表").nth(4).unwrap().0 + 400;
+    let at = (at..).find(|&i| EIGHT.is_char_boundary(i)).unwrap();
+    let edited = format!("{}改{}", &EIGHT[..at], &EIGHT[at..]);
+    for text in [edited.as_str(), EIGHT] {
+        idx.update("doc", Arc::from(text));
+        let now = ids(&idx);
+        assert_eq!(now.len(), before.len());
+        let changed = now.iter().zip(&before).filter(|(a, b)| a != b).count();
+        assert_eq!(changed, 1, "only the edited paragraph gets a new id");
+        assert_eq!(idx.ords_version(), version);
+    }
+}
+
+/// Random one-character edits anywhere in the eight-copies file (typing, deleting, a line
+/// break, the same character typed over): after each, the findings from the cache equal those
+/// of a fresh query, whether the runs were kept or rebuilt.
+#[test]
+fn random_edits_keep_cached_findings_equal_to_fresh_ones() {
+    let other = format!("{A}\n{B}\n");
+    let start: String = EIGHT.chars().take(60_000).collect();
+    let mut idx = index(&[("doc", &start), ("other", &other)]);
+    let mut cache = MatchCache::default();
+    let (s, r) = (DupSettings::default(), RuleSettings::default());
+    let key = "doc";
+    let _ = document_findings_cached(&idx, key, &s, &r, &mut cache);
+    let mut text = start.clone();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for step in 0..40 {
+        let at = next(text.len());
+        let at = (at..=text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
+        match next(8) {
+            0 => text.insert(at, '\n'),
+            1 | 2 => {
+                if let Some(c) = text[at..].chars().next() {
+                    text.replace_range(at..at + c.len_utf8(), "");
+                }
+            }
+            3 => {
+                // The same character typed over: the text does not change.
+            }
+            _ => text.insert(at, '改'),
+        }
+        idx.update(key, Arc::from(text.as_str()));
+        let cached = document_findings_cached(&idx, key, &s, &r, &mut cache);
+        let fresh = document_findings(&idx, key, &s, &r);
+        assert_eq!(cached, fresh, "step {step}");
+    }
+    // Most edits kept the runs (a line break or a match gained or lost rebuilds them).
+    assert!(cache.reused() >= 20, "{}", cache.reused());
+}
+
 /// `duplicates.minChars` counts the passage as the drafter sees it (list number included,
 /// blanks not), while comparison still ignores the number.
 #[test]
