@@ -270,6 +270,9 @@ pub struct Index {
     /// Updates and removals of files so far; minus a file's own `updates`, it tells whether any
     /// other file changed.
     updates: u64,
+    /// Paragraphs from this id on were added after the bulk build: their postings are in the
+    /// delta.
+    first_delta_id: usize,
 }
 
 static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -318,6 +321,7 @@ impl Index {
             }));
         }
         index.base = Base::build(&per_para, 0);
+        index.first_delta_id = index.paras.len();
         drop(per_para);
         index.compute_common();
         index
@@ -477,7 +481,15 @@ impl Index {
             ids.push(id);
         }
         let reusable: Vec<ParaId> = old.into_iter().filter(|id| !used.contains(id)).collect();
+        let old_text = self
+            .files
+            .get(file as usize)
+            .and_then(Option::as_ref)
+            .map(|f| f.text.clone());
         for left in reusable {
+            if let Some(old_text) = &old_text {
+                self.drop_delta_postings(left, old_text);
+            }
             self.kill(left);
         }
         if let Some(Some(f)) = self.files.get_mut(file as usize) {
@@ -500,11 +512,36 @@ impl Index {
             return false;
         };
         for id in f.paras {
+            self.drop_delta_postings(id, &f.text);
             self.kill(id);
         }
         self.updates += 1;
         self.maybe_compact();
         true
+    }
+
+    /// Takes a paragraph that is about to die out of the delta postings (`text`: its file's
+    /// text, where it still stands). Without this, every version of a paragraph being edited
+    /// stays in the postings of its fingerprints until the next compaction, and after a few
+    /// hundred edits they count as stock phrases and stop finding its copies.
+    fn drop_delta_postings(&mut self, id: ParaId, text: &str) {
+        if (id as usize) < self.first_delta_id {
+            return;
+        }
+        let Some(p) = self.paras.get(id as usize) else {
+            return;
+        };
+        let n = normalize(text, p.start as usize..p.end as usize);
+        for f in winnow(&n.chars) {
+            if let Some(v) = self.delta.get_mut(&f.hash) {
+                let before = v.len();
+                v.retain(|&x| x != id);
+                self.delta_len -= before - v.len();
+                if v.is_empty() {
+                    self.delta.remove(&f.hash);
+                }
+            }
+        }
     }
 
     fn kill(&mut self, id: ParaId) {

@@ -262,6 +262,29 @@ fn an_edited_copy_leaves_the_other_copies_their_ids() {
     }
 }
 
+/// A paragraph edited hundreds of times still finds its copies: its dead versions do not pile
+/// up in the postings of its fingerprints until they look like stock phrases.
+#[test]
+fn a_long_editing_session_keeps_finding_copies() {
+    let doc = format!("{A}\n{B}\n{A}\n");
+    let mut idx = index(&[("doc", &doc), ("other", &format!("{C}\n"))]);
+    let edited = doc.replacen(A, &A.replacen("加快", "加快加快", 1), 1);
+    for i in 0..601 {
+        let text = if i % 2 == 0 { &edited } else { &doc };
+        idx.update("doc", Arc::from(text.as_str()));
+    }
+    // The edited copy is a near duplicate: found through the fingerprints, not the hash.
+    let found = render(&idx, "doc");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("near-duplicate-passage 本段与第1行相似"),
+        "{found:?}"
+    );
+    let (postings, _, _) = idx.stats();
+    let fresh = index(&[("doc", &doc), ("other", &format!("{C}\n"))]);
+    assert!(postings <= fresh.stats().0 * 2, "{postings} postings");
+}
+
 /// Random one-character edits anywhere in the eight-copies file (typing, deleting, a line
 /// break, the same character typed over): after each, the findings from the cache equal those
 /// of a fresh query, whether the runs were kept or rebuilt.
