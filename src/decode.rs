@@ -236,16 +236,29 @@ mod tests {
         // A FIFO with a slow writer (`report-lsp check <(…)`): all of it.
         let fed = dir.join("fed.txt");
         mkfifo(&fed);
+        // The writer is connected before the read starts (as the command of `<(…)` is): a
+        // reader held here lets its open return at once, whatever the machine's load.
+        let _held = {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&fed)
+                .unwrap()
+        };
+        let (opened, connected) = std::sync::mpsc::channel();
         let writer = {
             let fed = fed.clone();
             std::thread::spawn(move || {
                 let mut f = std::fs::OpenOptions::new().write(true).open(fed).unwrap();
+                opened.send(()).unwrap();
                 for part in ["各位代表：\n", "现在，我代表市人民政府。\n"] {
-                    std::io::Write::write_all(&mut f, part.as_bytes()).unwrap();
                     std::thread::sleep(std::time::Duration::from_millis(30));
+                    std::io::Write::write_all(&mut f, part.as_bytes()).unwrap();
                 }
             })
         };
+        connected.recv().unwrap();
         assert_eq!(
             read_file(&fed).unwrap().text,
             "各位代表：\n现在，我代表市人民政府。\n"

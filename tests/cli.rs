@@ -501,16 +501,21 @@ fn pipes_and_devices_on_the_command_line_never_hang() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     // A writer (as `report-lsp check <(…)` gives): its text is checked.
     let fed = fifo("fed.txt");
-    let writer = {
-        let fed = fed.clone();
-        std::thread::spawn(move || {
-            let text = std::fs::read(SKIP).unwrap();
-            let mut f = std::fs::OpenOptions::new().write(true).open(fed).unwrap();
-            std::io::Write::write_all(&mut f, &text).unwrap();
-        })
+    // A reader held here keeps the FIFO's buffer while the writer fills it before the check
+    // starts (its open returns at once, whatever the machine's load).
+    let _held = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fed)
+            .unwrap()
     };
+    {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&fed).unwrap();
+        std::io::Write::write_all(&mut f, &std::fs::read(SKIP).unwrap()).unwrap();
+    }
     let r = run_within(&["check", path_str(&fed)], 20);
-    writer.join().unwrap();
     assert!(
         r.stdout.contains("warning[heading-numbering]"),
         "{}",
