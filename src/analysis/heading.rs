@@ -120,11 +120,27 @@ pub struct NumberPrefix {
     pub title_start: usize,
 }
 
-/// A `一是…` paragraph opener.
+/// A `一是…` or `第一，…` paragraph opener.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOpener {
     pub number: u32,
     pub numeral: Range<usize>,
+    /// `第一，` rather than `一是`: the two forms are separate lists (a `第一，` item often holds
+    /// `一是…二是…` of its own).
+    pub ordinal: bool,
+    /// Where the item's text starts, after the opener.
+    pub text_start: usize,
+}
+
+impl ListOpener {
+    /// How an ordinal item's number is written (`第…，`), as the `marker` of its section.
+    pub fn marker(&self) -> Option<Marker> {
+        self.ordinal.then_some(Marker {
+            open: Some('第'),
+            close: '，',
+            fullwidth_digits: false,
+        })
+    }
 }
 
 const CN_NUM: &str = "零〇一二两三四五六七八九十百";
@@ -287,13 +303,20 @@ fn plausible_after_prefix(family: Family, close: &str, rest: &str) -> bool {
     }
 }
 
-/// Recognises `一是…`, `二是…` at the start of a trimmed line.
+/// Recognises `一是…`, `二是…`, and `第一，…`, `第二，…` at the start of a trimmed line.
 pub fn list_opener(text: &str, range: Range<usize>) -> Option<ListOpener> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"^([一二三四五六七八九十]+)是").expect("static regex"));
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(?:([一二三四五六七八九十]+)是|第([一二三四五六七八九十]+)[，,、])")
+            .expect("static regex")
+    });
     let line = &text[range.clone()];
     let caps = re.captures(line)?;
-    let n = caps.get(1)?;
+    let (n, ordinal) = match (caps.get(1), caps.get(2)) {
+        (Some(n), _) => (n, false),
+        (None, Some(n)) => (n, true),
+        (None, None) => return None,
+    };
     // 一是一 / 十是 alone are not openers; require content after.
     if line.len() <= caps.get(0)?.end() {
         return None;
@@ -301,6 +324,8 @@ pub fn list_opener(text: &str, range: Range<usize>) -> Option<ListOpener> {
     Some(ListOpener {
         number: parse_chinese(n.as_str())?,
         numeral: range.start + n.start()..range.start + n.end(),
+        ordinal,
+        text_start: range.start + caps.get(0)?.end(),
     })
 }
 
@@ -597,6 +622,21 @@ mod tests {
         assert_eq!(list_opener("一是", 0..6), None);
         let s = "一方面";
         assert_eq!(list_opener(s, 0..s.len()), None);
+        let s = "第三，加快建设现代化产业体系。";
+        let o = list_opener(s, 0..s.len()).unwrap();
+        assert_eq!(
+            (o.number, o.ordinal, &s[o.numeral.clone()]),
+            (3, true, "三")
+        );
+        for s in [
+            "第一",
+            "第一，",
+            "第一次会议上",
+            "第一章 总则",
+            "第十五届人民代表大会",
+        ] {
+            assert_eq!(list_opener(s, 0..s.len()), None, "{s}");
+        }
     }
 
     #[test]

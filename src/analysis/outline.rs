@@ -307,17 +307,19 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
 
         if let Some(item) = list_opener(text, line.trimmed()) {
             in_front_matter = false;
-            let clause_end = t
+            // The item's name runs to the first clause end after the opener (`第一，` ends in one).
+            let after = item.text_start - line.trim_start;
+            let clause_end = t[after..]
                 .char_indices()
                 .find(|(_, c)| is_sentence_end(*c) || is_clause_punct(*c))
-                .map_or(t.len(), |(k, _)| k);
+                .map_or(t.len(), |(k, _)| after + k);
             let sel = line.trim_start..line.trim_start + clause_end;
             roles[i] = Role::Section;
             candidates.push(Candidate {
                 kind: SectionKind::ListItem,
                 family: None,
                 number: Some(item.number),
-                marker: None,
+                marker: item.marker(),
                 prefix: None,
                 numeral: Some(item.numeral),
                 line: i,
@@ -653,6 +655,22 @@ mod tests {
     第一章 科技 [zhang] L12-13
 ";
         assert_eq!(render(text), expected);
+    }
+
+    #[test]
+    fn ordinal_openers_are_list_items() {
+        let text = "三、2021年重点工作\n\n第一，强力推进乡村振兴。全面落实各项政策。\n\n第二，强力推进经济转型。\n\n一是抓工业。\n\n第三次会议上通过的决定。\n";
+        let got = render(text);
+        assert!(
+            got.contains("\n  第一，强力推进乡村振兴 [item] L3-3"),
+            "{got}"
+        );
+        assert!(
+            got.contains("\n  第二，强力推进经济转型 [item] L5-5"),
+            "{got}"
+        );
+        assert!(got.contains("\n  一是抓工业 [item]"), "{got}");
+        assert!(!got.contains("第三次"), "{got}");
     }
 
     #[test]

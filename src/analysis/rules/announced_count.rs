@@ -27,8 +27,8 @@ static META: RuleMeta = RuleMeta {
     why: "When a section is added to or removed from a list, the sentence announcing the list \
           (`重点做好以下十二个方面工作：`) is easily forgotten. Readers and reviewers count; a \
           mismatch is an embarrassing error in a printed report. The items counted are the \
-          sibling sections that follow, the `一是…二是…` items that follow, or the clauses of an \
-          inline list separated by `；`.",
+          sibling sections that follow, the `一是…二是…` (or `第一，…第二，…`) items that follow, or \
+          the clauses of an inline list separated by `；`.",
     example: "重点做好以下十二个方面工作：\n（一）……\n……\n（十一）……   ← 宣布“以下十二个方面”，其后列出11项",
 };
 
@@ -209,15 +209,28 @@ fn following_block(analysis: &Analysis<'_>, i: usize, announced: u32) -> Option<
             let mut items: Vec<usize> = Vec::new();
             for &c in &siblings[start..] {
                 let x = &outline.sections[c];
+                // Items of the other form (`一是` inside `第一，`) are not part of this list.
+                if x.kind == SectionKind::ListItem && x.marker != s.marker {
+                    continue;
+                }
                 if x.kind != SectionKind::ListItem || x.number != Some(items.len() as u32 + 1) {
                     break;
                 }
                 items.push(c);
             }
+            let ordinal = s.marker.is_some();
             Some(Counted {
                 count: items.len(),
-                what_zh: "“一是……”",
-                what_en: "\"一是…\" items",
+                what_zh: if ordinal {
+                    "“第一，……”"
+                } else {
+                    "“一是……”"
+                },
+                what_en: if ordinal {
+                    "\"第一，…\" items"
+                } else {
+                    "\"一是…\" items"
+                },
                 first: items
                     .first()
                     .map(|&c| outline.sections[c].selection.clone()),
@@ -366,6 +379,18 @@ mod tests {
         assert_eq!(
             check(text),
             vec!["'以下四项工作' 宣布“以下四项工作”，其后实际列出3项“一是……”，与宣布的4项不符"]
+        );
+    }
+
+    #[test]
+    fn ordinal_items_are_a_list_of_their_own() {
+        // `第一，` items holding `一是…二是…` of their own: each form counted apart.
+        let text = "一、任务\n重点抓好以下三个方面：\n第一，稳增长。\n主要有两项：\n一是甲。\n二是乙。\n第二，促改革。\n第三，惠民生。\n二、其他\n正文。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        let text = "一、任务\n重点抓好以下三个方面：\n第一，稳增长。\n一是甲。\n二是乙。\n第二，促改革。\n二、其他\n正文。\n";
+        assert_eq!(
+            check(text),
+            vec!["'以下三个方面' 宣布“以下三个方面”，其后实际列出2项“第一，……”，与宣布的3项不符"]
         );
     }
 
