@@ -213,8 +213,8 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 || (next_is_dateline && has_document_keyword(&key) && !in_front_matter));
         // An appendix, or a glossary (`名词解释：`), is a part of the document of its own: its
         // numbered entries do not belong to the last chapter.
-        // Right under `附件`, a glossary is that appendix's heading.
         let glossary = !in_front_matter && is_glossary_heading(t);
+        // Right under `附件`, a glossary is that appendix's heading.
         let in_appendix = glossary
             && (0..i)
                 .rev()

@@ -98,7 +98,6 @@ impl CrossReports {
         findings(this, &others, rules)
     }
 
-    /// The other reports of the government `region`, from the memo when no other file changed.
     /// The results cache for `synonyms` (the table of the open document's analysis).
     fn results(
         &self,
@@ -112,6 +111,7 @@ impl CrossReports {
         results.1.clone()
     }
 
+    /// The other reports of the government `region`, from the memo when no other file changed.
     fn others(
         &self,
         ws: &Workspace,

@@ -393,13 +393,14 @@ impl Index {
             by_raw.entry(p.raw).or_default().push(id);
             reusable.entry(p.hash).or_default().push(id);
         }
-        // One edit moves what follows it by this much.
-        let old_len = self
+        // The text being replaced: where the paragraphs that die still stand.
+        let old_text: Arc<str> = self
             .files
             .get(file as usize)
             .and_then(Option::as_ref)
-            .map_or(0, |f| f.text.len());
-        let delta = text.len() as i64 - old_len as i64;
+            .map_or_else(|| Arc::from(""), |f| f.text.clone());
+        // One edit moves what follows it by this much.
+        let delta = text.len() as i64 - old_text.len() as i64;
         let mut used: FastSet<ParaId> = FastSet::default();
         let mut ids = Vec::new();
         for p in paragraphs(&text) {
@@ -481,16 +482,8 @@ impl Index {
             ids.push(id);
         }
         let reusable: Vec<ParaId> = old.into_iter().filter(|id| !used.contains(id)).collect();
-        let old_text = self
-            .files
-            .get(file as usize)
-            .and_then(Option::as_ref)
-            .map(|f| f.text.clone());
         for left in reusable {
-            if let Some(old_text) = &old_text {
-                self.drop_delta_postings(left, old_text);
-            }
-            self.kill(left);
+            self.kill(left, &old_text);
         }
         if let Some(Some(f)) = self.files.get_mut(file as usize) {
             f.text = text;
@@ -512,8 +505,7 @@ impl Index {
             return false;
         };
         for id in f.paras {
-            self.drop_delta_postings(id, &f.text);
-            self.kill(id);
+            self.kill(id, &f.text);
         }
         self.updates += 1;
         self.maybe_compact();
@@ -544,13 +536,15 @@ impl Index {
         }
     }
 
-    fn kill(&mut self, id: ParaId) {
+    /// Marks a paragraph dead (`text`: its file's text, where it still stands).
+    fn kill(&mut self, id: ParaId, text: &str) {
+        if !self.is_live(id) {
+            return;
+        }
+        self.drop_delta_postings(id, text);
         let Some(p) = self.paras.get_mut(id as usize) else {
             return;
         };
-        if !p.live {
-            return;
-        }
         p.live = false;
         if let Some(l) = self.live.get_mut(id as usize) {
             *l = false;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::fingerprint::Fingerprint;
-use super::index::{FileId, Index, ParaId, Postings};
+use super::index::{FileId, Index, Para, ParaId, Postings};
 use super::passage::{is_dateline_text, paragraphs, sentences, Normalized};
 use super::similarity::{lengths_compatible, Pattern};
 use super::{
@@ -677,13 +677,19 @@ struct Built {
     runs: Vec<Run>,
 }
 
+/// The place (file, ord) of match `m` of paragraph `me` when the run building uses it: the
+/// other paragraph is live, and in another file or before `me` in this one.
+fn usable_place(index: &Index, file_id: FileId, me: &Para, m: &Match) -> Option<(FileId, u32)> {
+    let o = index.para(m.other);
+    (index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)).then_some((o.file, o.ord))
+}
+
 /// Whether `id` has a match the run building would use.
 fn has_live_matches(index: &Index, file_id: FileId, id: ParaId, matches: &[Match]) -> bool {
     let me = index.para(id);
-    matches.iter().any(|m| {
-        let o = index.para(m.other);
-        index.is_live(m.other) && (o.file != file_id || o.ord < me.ord)
-    })
+    matches
+        .iter()
+        .any(|m| usable_place(index, file_id, me, m).is_some())
 }
 
 /// The (file, ord) of `id`'s live matches that the run building uses (other files, and earlier
@@ -700,9 +706,8 @@ fn live_matches(
     // Each match with the other paragraph's file and ord, read once (the paragraph table is
     // large and these reads are scattered).
     out.extend(analysed.matches.iter().filter_map(|m| {
-        let o = index.para(m.other);
-        (index.is_live(m.other) && (o.file != file_id || o.ord < me.ord))
-            .then_some((*m, o.file, o.ord))
+        let (file, ord) = usable_place(index, file_id, me, m)?;
+        Some((*m, file, ord))
     }));
     // In the order of the places, not of the query's ranking: an edit that turns an exact copy
     // into a near one reorders the ranking but leaves the places, and so the runs, as they were.
@@ -718,7 +723,7 @@ fn live_matches(
 impl Built {
     /// Takes over `positions` when every paragraph matches the same places as when the runs
     /// were built, rewriting the pairs of the paragraphs that changed (new ids, similarities,
-    /// lengths). False (and nothing changed) otherwise.
+    /// lengths). False otherwise; the runs may then be half rewritten and must be dropped.
     fn reuse(
         &mut self,
         index: &Index,
