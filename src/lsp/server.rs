@@ -483,7 +483,7 @@ impl LanguageServer for Backend {
         }
         let paths: Vec<PathBuf> = files
             .iter()
-            .filter_map(|c| c.uri.to_file_path().ok())
+            .filter_map(|c| uri_path(c.uri.as_str()))
             .collect();
         if paths.is_empty() {
             return;

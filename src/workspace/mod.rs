@@ -22,7 +22,7 @@ mod cache;
 mod scan;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use cache::DerivedCache;
@@ -100,6 +100,8 @@ impl Slot {
 #[derive(Default)]
 struct State {
     roots: Vec<PathBuf>,
+    /// The roots with symlinks resolved, for containment checks.
+    real_roots: Vec<PathBuf>,
     filter: Option<Arc<Filter>>,
     settings: WorkspaceSettings,
     files: HashMap<Arc<Path>, Slot>,
@@ -123,8 +125,13 @@ impl Workspace {
     /// Invalid globs are returned as warnings and left out.
     pub fn configure(&self, roots: Vec<PathBuf>, settings: WorkspaceSettings) -> Vec<String> {
         let (filter, warnings) = Filter::new(&settings);
+        let real_roots = roots
+            .iter()
+            .map(|r| r.canonicalize().unwrap_or_else(|_| r.clone()))
+            .collect();
         let mut st = self.write();
         st.roots = roots;
+        st.real_roots = real_roots;
         st.filter = Some(Arc::new(filter));
         st.settings = settings;
         warnings
@@ -326,11 +333,30 @@ impl Workspace {
         filter.is_some_and(|f| self.is_included_with(&f, path))
     }
 
+    /// Containment is decided on the normalised path (a `..` left after URI decoding, as in
+    /// `..%2F`, is refused outright) and on the symlink-resolved one: a path whose real file lies
+    /// outside every (resolved) workspace folder is only accepted when the scan listed it, i.e.
+    /// it was reached through a symlinked folder the walk follows on purpose.
     fn is_included_with(&self, filter: &Filter, path: &Path) -> bool {
-        let roots = self.read().roots.clone();
-        roots
+        if !is_normal(path) {
+            return false;
+        }
+        let (roots, real_roots, known) = {
+            let st = self.read();
+            let known = st.files.get(path).is_some_and(|s| s.disk.is_some());
+            (st.roots.clone(), st.real_roots.clone(), known)
+        };
+        let lexical = roots
             .iter()
-            .any(|r| path.strip_prefix(r).is_ok_and(|rel| filter.matches(rel)))
+            .any(|r| path.strip_prefix(r).is_ok_and(|rel| filter.matches(rel)));
+        if !lexical {
+            return false;
+        }
+        match real_path(path) {
+            Some(real) => known || real_roots.iter().any(|r| real.starts_with(r)),
+            // Nothing there to read (a deletion): the entry, if any, is dropped.
+            None => true,
+        }
     }
 
     /// Runs `f` after every change, on the thread that made it, outside every lock.
@@ -413,13 +439,33 @@ pub fn file_uri(path: &Path) -> String {
     }
 }
 
-/// The path of a `file://` URI; `None` for other schemes (untitled documents).
+/// The path of a `file://` URI; `None` for other schemes (untitled documents) and for a path
+/// that is not normalised after decoding (`sub/..%2F..%2Fx` decodes to `sub/../../x`: URL
+/// parsing resolves literal `..` segments, so only a disguised one gets here).
 pub fn uri_path(uri: &str) -> Option<PathBuf> {
     let u = url::Url::parse(uri).ok()?;
     if u.scheme() != "file" {
         return None;
     }
-    u.to_file_path().ok()
+    u.to_file_path().ok().filter(|p| is_normal(p))
+}
+
+/// An absolute path without `.` or `..` components.
+pub fn is_normal(path: &Path) -> bool {
+    path.is_absolute()
+        && path
+            .components()
+            .all(|c| !matches!(c, Component::ParentDir | Component::CurDir))
+}
+
+/// The path with every symlink resolved; for a path that does not exist, its resolved parent
+/// joined with its name; `None` when neither exists.
+pub fn real_path(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = path.parent()?.canonicalize().ok()?;
+    Some(parent.join(path.file_name()?))
 }
 
 /// A fast 64-bit content hash (FxHash-style over 8-byte words). Not for adversarial input: it
