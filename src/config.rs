@@ -310,46 +310,87 @@ pub fn parse_toml(text: &str) -> (ConfigPatch, Vec<String>) {
     }
 }
 
-/// Reads `report-lsp.toml` in `dir`, if present. I/O lives here so both shells share it.
-pub fn read_config_file(path: &Path) -> Option<(ConfigPatch, Vec<String>)> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(match String::from_utf8(bytes) {
-        Ok(text) => parse_toml(&text),
-        Err(_) => (
-            ConfigPatch::default(),
-            vec![format!("{}: not valid UTF-8", path.display())],
-        ),
-    })
+/// The largest settings file read: real ones are a few hundred bytes; `/dev/zero` behind a link
+/// must not fill memory.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads the text of a settings file: `Ok(None)` when there is none. Regular files only (a FIFO
+/// would block the reader until a writer comes, a device may never end), opened without waiting
+/// and read up to [`MAX_CONFIG_BYTES`].
+pub fn read_config_text(path: &Path) -> Result<Option<String>, String> {
+    use std::io::Read;
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let check = |m: &std::fs::Metadata| {
+        if !m.is_file() {
+            Err(err(&"not a regular file, not read"))
+        } else if m.len() > MAX_CONFIG_BYTES {
+            Err(err(&format_args!(
+                "{} bytes, more than the {MAX_CONFIG_BYTES} a settings file may have; not read",
+                m.len()
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(&e)),
+        Ok(m) => check(&m)?,
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Replaced by a FIFO since the look above: the open must still not wait for a writer.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| err(&e))?;
+    check(&file.metadata().map_err(|e| err(&e))?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(&e))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(err(&"grew past the size limit while read; not read"));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| err(&"not valid UTF-8"))
 }
 
-/// Adds a passage fingerprint to `duplicates.ignore` in the settings file at `path` (created if
-/// missing), keeping the rest of the file as it is.
-pub fn add_ignored_fingerprint(path: &Path, fingerprint: &str) -> Result<(), String> {
+/// Reads and parses a `report-lsp.toml`, if present; a file that cannot be read is a warning.
+pub fn read_config_file(path: &Path) -> Option<(ConfigPatch, Vec<String>)> {
+    match read_config_text(path) {
+        Ok(None) => None,
+        Ok(Some(text)) => Some(parse_toml(&text)),
+        Err(e) => Some((ConfigPatch::default(), vec![e])),
+    }
+}
+
+/// The text of a settings file with a passage fingerprint added to `duplicates.ignore`, the rest
+/// kept as it is. Pure: the server hands the result to the client as an edit.
+pub fn with_ignored_fingerprint(text: &str, fingerprint: &str) -> Result<String, String> {
     if parse_fingerprint(fingerprint).is_none() {
         return Err(format!("not a passage fingerprint: {fingerprint:?}"));
     }
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
     let mut doc: toml_edit::DocumentMut = text
         .parse()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{CONFIG_FILE_NAME}: {e}"))?;
     let table = doc
         .entry("duplicates")
         .or_insert_with(toml_edit::table)
         .as_table_like_mut()
-        .ok_or_else(|| format!("{}: `duplicates` is not a table", path.display()))?;
+        .ok_or_else(|| format!("{CONFIG_FILE_NAME}: `duplicates` is not a table"))?;
     let list = table
         .entry("ignore")
         .or_insert(toml_edit::value(toml_edit::Array::new()))
         .as_array_mut()
-        .ok_or_else(|| format!("{}: `duplicates.ignore` is not a list", path.display()))?;
+        .ok_or_else(|| format!("{CONFIG_FILE_NAME}: `duplicates.ignore` is not a list"))?;
     if !list.iter().any(|v| v.as_str() == Some(fingerprint)) {
         list.push(fingerprint);
     }
-    std::fs::write(path, doc.to_string()).map_err(|e| format!("{}: {e}", path.display()))
+    Ok(doc.to_string())
 }
 
 /// The nearest `report-lsp.toml` in `start` or one of its ancestors.
@@ -532,20 +573,39 @@ mod tests {
     }
 
     #[test]
-    fn ignoring_a_passage_edits_the_settings_file_in_place() {
-        let dir = std::env::temp_dir().join(format!("report-lsp-cfg-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(CONFIG_FILE_NAME);
-        std::fs::write(&path, "# our settings\nlanguage = \"zh\"\n").unwrap();
-        add_ignored_fingerprint(&path, "00000000000000ff").unwrap();
-        add_ignored_fingerprint(&path, "00000000000000ff").unwrap();
-        add_ignored_fingerprint(&path, "0000000000000001").unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
+    fn ignoring_a_passage_keeps_the_rest_of_the_settings_file() {
+        let mut text = "# our settings\nlanguage = \"zh\"\n".to_string();
+        for fp in ["00000000000000ff", "00000000000000ff", "0000000000000001"] {
+            text = with_ignored_fingerprint(&text, fp).unwrap();
+        }
         assert!(text.starts_with("# our settings\n"), "{text}");
         let (p, w) = parse_toml(&text);
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(p.dup_ignore, vec![255, 1]);
-        assert!(add_ignored_fingerprint(&path, "zz").is_err());
+        assert!(with_ignored_fingerprint(&text, "zz").is_err());
+        assert!(with_ignored_fingerprint("duplicates = 1\n", "0000000000000001").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn settings_files_are_read_only_when_regular_and_small() {
+        let dir = std::env::temp_dir().join(format!("report-lsp-cfgread-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(CONFIG_FILE_NAME);
+        assert_eq!(read_config_text(&path), Ok(None));
+        // A link to /dev/zero: refused at once, not read until memory runs out.
+        std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        let e = read_config_text(&path).unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, vec![b'#'; MAX_CONFIG_BYTES as usize + 1]).unwrap();
+        let e = read_config_text(&path).unwrap_err();
+        assert!(e.contains("more than"), "{e}");
+        std::fs::write(&path, "language = \"en\"\n").unwrap();
+        let (p, w) = read_config_file(&path).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(p.language, Some(Language::En));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

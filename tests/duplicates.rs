@@ -196,7 +196,13 @@ fn pull_diagnostics_code_actions_and_mark_as_intended() {
     let root = tmp.path().canonicalize().unwrap();
     let mut s = start(
         &root,
-        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+        json!({
+            "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+            "workspace": {
+                "applyEdit": true,
+                "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
+            },
+        }),
     );
     assert_eq!(
         s.init_result["capabilities"]["diagnosticProvider"]["interFileDependencies"],
@@ -282,7 +288,20 @@ fn pull_diagnostics_code_actions_and_mark_as_intended() {
         .expect("mark-as-intended action");
     assert_eq!(mark["command"]["command"], "report-lsp.ignoreDuplicate");
     s.request("workspace/executeCommand", mark["command"].clone());
-    let toml = std::fs::read_to_string(root.join("report-lsp.toml")).unwrap();
+    // The server writes no file: it asks the client to create report-lsp.toml with the
+    // fingerprint, and uses the new settings at once.
+    assert!(!root.join("report-lsp.toml").exists());
+    let apply = s
+        .take_requests("workspace/applyEdit")
+        .pop()
+        .expect("a workspace/applyEdit request");
+    let ops = apply["params"]["edit"]["documentChanges"]
+        .as_array()
+        .unwrap();
+    let toml_uri = common::file_uri(&root.join("report-lsp.toml"));
+    assert_eq!(ops[0]["kind"], "create", "{apply}");
+    assert_eq!(ops[0]["uri"], json!(toml_uri));
+    let toml = ops[1]["edits"][0]["newText"].as_str().unwrap();
     let fp = diag["data"]["fingerprint"].as_str().unwrap();
     assert!(toml.contains(fp), "{toml}");
     // The passage is no longer flagged.

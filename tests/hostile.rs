@@ -80,3 +80,67 @@ fn watched_file_event_cannot_reach_outside_the_workspace() {
     );
     s.shutdown();
 }
+
+fn start_with_edits(root: &Path) -> Server {
+    Server::start(Options {
+        root: Some(root.to_path_buf()),
+        capabilities: json!({ "workspace": {
+            "applyEdit": true,
+            "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
+        } }),
+        ..Options::default()
+    })
+}
+
+fn mark_intended(s: &mut Server, fp: &str) {
+    s.request(
+        "workspace/executeCommand",
+        json!({ "command": "report-lsp.ignoreDuplicate", "arguments": [fp] }),
+    );
+}
+
+#[test]
+fn mark_as_intended_writes_nothing_and_never_through_a_link_out() {
+    let dir = TempDir::new("nowrite");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    let toml = ws.join("report-lsp.toml");
+
+    // A dangling link: nothing may be created where it points.
+    let target = dir.path().join("elsewhere.toml");
+    std::os::unix::fs::symlink(&target, &toml).unwrap();
+    let mut s = start_with_edits(&ws);
+    mark_intended(&mut s, "00000000000000ff");
+    assert!(!target.exists(), "the server created a file outside");
+    assert!(s.take_requests("workspace/applyEdit").is_empty());
+    s.shutdown();
+
+    // A link to another settings file outside: left as it is.
+    std::fs::write(&target, "language = \"en\"\n").unwrap();
+    let mut s = start_with_edits(&ws);
+    mark_intended(&mut s, "00000000000000ff");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "language = \"en\"\n"
+    );
+    assert!(s.take_requests("workspace/applyEdit").is_empty());
+    s.shutdown();
+
+    // A regular settings file: the client gets an edit of the whole file; the disk is untouched.
+    std::fs::remove_file(&toml).unwrap();
+    std::fs::write(&toml, "# ours\nlanguage = \"zh\"\n").unwrap();
+    let mut s = start_with_edits(&ws);
+    mark_intended(&mut s, "00000000000000ff");
+    assert_eq!(
+        std::fs::read_to_string(&toml).unwrap(),
+        "# ours\nlanguage = \"zh\"\n"
+    );
+    let apply = s.take_requests("workspace/applyEdit");
+    assert_eq!(apply.len(), 1, "{apply:?}");
+    let uri = common::file_uri(&toml);
+    let edits = common::workspace_edits(&apply[0]["params"]["edit"], &uri);
+    let after = common::apply_edits("# ours\nlanguage = \"zh\"\n", &edits, s.encoding());
+    assert!(after.starts_with("# ours\nlanguage = \"zh\"\n"), "{after}");
+    assert!(after.contains("ignore = [\"00000000000000ff\"]"), "{after}");
+    s.shutdown();
+}

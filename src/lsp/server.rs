@@ -29,10 +29,14 @@ struct ClientCaps {
     hierarchical_symbols: bool,
     work_done_progress: bool,
     pull_diagnostics: bool,
+    /// `workspace.applyEdit`: the client applies edits the server asks for.
+    apply_edit: bool,
+    /// The client can create a file through a `WorkspaceEdit` (`resourceOperations: create`).
+    create_files: bool,
 }
 
-/// The command behind "mark as intended": adds a passage fingerprint to `duplicates.ignore` in
-/// `report-lsp.toml`.
+/// The command behind "mark as intended": asks the client to add a passage fingerprint to
+/// `duplicates.ignore` in `report-lsp.toml` (`workspace/applyEdit`; the server writes no file).
 pub const IGNORE_DUPLICATE_COMMAND: &str = "report-lsp.ignoreDuplicate";
 
 /// Settings layers, kept apart so that each source can be refreshed on its own.
@@ -140,7 +144,9 @@ impl Backend {
         let root = self.roots.lock().ok().and_then(|r| r.first().cloned());
         let Some(root) = root else { return };
         let path = root.join(CONFIG_FILE_NAME);
-        let (patch, warnings) = config::read_config_file(&path).unwrap_or_default();
+        // Never on the async threads: whatever the file is, the reading must not stall them.
+        let read = tokio::task::spawn_blocking(move || config::read_config_file(&path));
+        let (patch, warnings) = read.await.ok().flatten().unwrap_or_default();
         self.update_layers(|l| l.file = patch);
         self.warn_settings(CONFIG_FILE_NAME, warnings).await;
     }
@@ -302,6 +308,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
             pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            apply_edit: ws.and_then(|w| w.apply_edit).unwrap_or(false),
+            create_files: ws.and_then(|w| w.workspace_edit.as_ref()).is_some_and(|e| {
+                e.document_changes == Some(true)
+                    && e.resource_operations
+                        .as_ref()
+                        .is_some_and(|r| r.contains(&ResourceOperationKind::Create))
+            }),
         };
         let pull = self.caps().pull_diagnostics;
         self.diagnostics.set_pull(pull);
@@ -555,20 +568,47 @@ impl LanguageServer for Backend {
             self.client.show_message(MessageType::WARNING, text).await;
             return Ok(None);
         };
-        let path = root.join(CONFIG_FILE_NAME);
-        match config::add_ignored_fingerprint(&path, fp) {
-            Ok(()) => {
-                let before = self.config();
-                self.load_config_file().await;
-                self.settings_changed(&before).await;
-            }
-            Err(e) => {
-                self.log
-                    .warn(format!("cannot mark the passage as intended: {e}"));
-                self.client
-                    .show_message(MessageType::WARNING, format!("report-lsp: {e}"))
-                    .await;
-            }
+        let caps = self.caps();
+        if !caps.apply_edit {
+            let text = format!(
+                "report-lsp: the editor cannot apply edits; add \"{fp}\" to duplicates.ignore in {CONFIG_FILE_NAME}"
+            );
+            self.client.show_message(MessageType::WARNING, text).await;
+            return Ok(None);
+        }
+        let (fp, enc) = (fp.to_string(), self.docs.encoding());
+        let built =
+            tokio::task::spawn_blocking(move || ignore_edit(&root, &fp, enc, caps.create_files))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+        let outcome = match built {
+            Ok((edit, text)) => match self.client.apply_edit(edit).await {
+                Ok(r) if r.applied => {
+                    // The editor has the new text (it may not have saved it yet): use it now.
+                    let (patch, warnings) = config::parse_toml(&text);
+                    let before = self.config();
+                    self.update_layers(|l| l.file = patch);
+                    self.warn_settings(CONFIG_FILE_NAME, warnings).await;
+                    self.configure_targets();
+                    self.settings_changed(&before).await;
+                    Ok(())
+                }
+                Ok(r) => Err(format!(
+                    "the editor did not apply the edit{}",
+                    r.failure_reason
+                        .map(|f| format!(": {f}"))
+                        .unwrap_or_default()
+                )),
+                Err(e) => Err(format!("workspace/applyEdit failed: {e}")),
+            },
+            Err(e) => Err(e),
+        };
+        if let Err(e) = outcome {
+            self.log
+                .warn(format!("cannot mark the passage as intended: {e}"));
+            self.client
+                .show_message(MessageType::WARNING, format!("report-lsp: {e}"))
+                .await;
         }
         Ok(None)
     }
@@ -714,4 +754,69 @@ impl LanguageServer for Backend {
         })
         .await
     }
+}
+
+/// "Mark as intended" as an edit of `<root>/report-lsp.toml` for the client to apply (the
+/// editor shows it, can undo it and respects its own permissions; the server writes no file).
+/// A settings file that is a link leading out of the workspace folder, or nowhere, is refused:
+/// the editor would write through it. Returns the edit and the file's new text.
+fn ignore_edit(
+    root: &std::path::Path,
+    fingerprint: &str,
+    enc: Encoding,
+    can_create: bool,
+) -> std::result::Result<(WorkspaceEdit, String), String> {
+    let path = root.join(CONFIG_FILE_NAME);
+    let uri = Url::from_file_path(&path).map_err(|()| format!("{}: not a path", path.display()))?;
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        let inside = match (root.canonicalize(), path.canonicalize()) {
+            (Ok(r), Ok(p)) => p.starts_with(r),
+            _ => false,
+        };
+        if !inside {
+            return Err(format!(
+                "{}: a link leading out of the workspace folder (or nowhere); not edited",
+                path.display()
+            ));
+        }
+    }
+    let old = config::read_config_text(&path)?;
+    let new = config::with_ignored_fingerprint(old.as_deref().unwrap_or(""), fingerprint)?;
+    let edit = match old {
+        Some(old) => {
+            let end = crate::position::to_line_col(&ropey::Rope::from_str(&old), old.len(), enc);
+            let range = Range::new(Position::new(0, 0), Position::new(end.line, end.col));
+            WorkspaceEdit {
+                changes: Some(std::collections::HashMap::from([(
+                    uri,
+                    vec![TextEdit::new(range, new.clone())],
+                )])),
+                ..WorkspaceEdit::default()
+            }
+        }
+        None if can_create => WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(vec![
+                DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                    uri: uri.clone(),
+                    options: Some(CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                })),
+                DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                    edits: vec![OneOf::Left(TextEdit::new(Range::default(), new.clone()))],
+                }),
+            ])),
+            ..WorkspaceEdit::default()
+        },
+        None => {
+            return Err(format!(
+                "{CONFIG_FILE_NAME} does not exist and the editor cannot create files through an edit; create it and try again"
+            ))
+        }
+    };
+    Ok((edit, new))
 }

@@ -155,8 +155,9 @@ fn answer(msg: &Value, settings: &Mutex<Value>) -> Option<Value> {
         "client/registerCapability"
         | "client/unregisterCapability"
         | "window/workDoneProgress/create"
-        | "window/showMessageRequest"
-        | "workspace/applyEdit" => Value::Null,
+        | "window/showMessageRequest" => Value::Null,
+        // Accepted; the test reads the edit from the request itself (`take_applied_edits`).
+        "workspace/applyEdit" => json!({ "applied": true }),
         _ => {
             let error = json!({ "code": -32601, "message": format!("test client: no {method}") });
             return Some(json!({ "jsonrpc": "2.0", "id": id, "error": error }));
@@ -419,6 +420,16 @@ impl Server {
                 self.backlog.push_back(m);
             }
         }
+    }
+
+    /// The server→client requests (or notifications) named `method` received so far, removed
+    /// from the backlog.
+    pub fn take_requests(&mut self, method: &str) -> Vec<Value> {
+        let (taken, kept) = std::mem::take(&mut self.backlog)
+            .into_iter()
+            .partition(|m| m["method"] == method);
+        self.backlog = kept;
+        taken.into_iter().collect()
     }
 
     /// Waits for `publishDiagnostics` for `uri` (with this version, if given).
