@@ -154,12 +154,36 @@ pub const MAX_STREAM_BYTES: u64 = 128 * 1024 * 1024;
 /// up to [`MAX_STREAM_BYTES`]: a FIFO that nobody writes to reads as empty instead of blocking
 /// forever, and `/dev/zero` stops at the limit instead of filling memory.
 pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
+    read_file_capped(path, u64::MAX)
+}
+
+/// [`read_file`] with a cap on regular files too (the CLI passes `workspace.maxFileSize`): a
+/// larger file is an error naming the setting, judged on its size before anything is read (a
+/// 1 GB sparse file costs nothing), and a file growing while read stops at the cap.
+pub fn read_file_capped(path: &Path, max: u64) -> Result<Decoded, ReadError> {
+    use std::io::Read;
+    let too_large = |len: u64| {
+        ReadError::Io(std::io::Error::other(format!(
+            "not read: {len} bytes is more than workspace.maxFileSize ({max})"
+        )))
+    };
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if meta.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("a folder, not a file")));
     }
     let bytes = if meta.is_file() {
-        std::fs::read(path).map_err(ReadError::Io)?
+        if meta.len() > max {
+            return Err(too_large(meta.len()));
+        }
+        let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+        if bytes.len() as u64 > max {
+            return Err(too_large(bytes.len() as u64));
+        }
+        bytes
     } else {
         read_stream(path, MAX_STREAM_BYTES).map_err(ReadError::Io)?
     };

@@ -5,6 +5,9 @@
 mod common;
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Options, Server, TempDir, TIMEOUT};
@@ -143,4 +146,250 @@ fn mark_as_intended_writes_nothing_and_never_through_a_link_out() {
     assert!(after.starts_with("# ours\nlanguage = \"zh\"\n"), "{after}");
     assert!(after.contains("ignore = [\"00000000000000ff\"]"), "{after}");
     s.shutdown();
+}
+
+/// Resident memory of a process in MB, from /proc.
+fn rss_mb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+/// Kills `pid` when its RSS passes `cap_mb` (a blow-up must fail the test, not the machine);
+/// `peak()` is the highest RSS seen.
+struct Watchdog {
+    peak: Arc<AtomicU64>,
+    killed: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Watchdog {
+    fn new(pid: u32, cap_mb: u64) -> Watchdog {
+        let peak = Arc::new(AtomicU64::new(0));
+        let killed = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (p, k, st) = (peak.clone(), killed.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !st.load(Ordering::SeqCst) {
+                let Some(mb) = rss_mb(pid) else { return };
+                p.fetch_max(mb, Ordering::SeqCst);
+                if mb > cap_mb {
+                    k.store(true, Ordering::SeqCst);
+                    let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        Watchdog { peak, killed, stop }
+    }
+
+    fn peak(&self) -> u64 {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    fn killed(&self) -> bool {
+        self.killed.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+struct Run {
+    status: Option<std::process::ExitStatus>,
+    stdout: String,
+    stderr: String,
+    peak_mb: u64,
+}
+
+/// Runs the CLI with a time limit and a memory cap set here; either one passed fails the test.
+fn run_cli(args: &[&str], limit: Duration, cap_mb: u64) -> Run {
+    let mut child = Command::new(common::BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let dog = Watchdog::new(child.id(), cap_mb);
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut s);
+        s
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let run = Run {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+        peak_mb: dog.peak(),
+    };
+    assert!(!dog.killed(), "{args:?}: over {cap_mb} MB");
+    assert!(
+        run.status.is_some(),
+        "{args:?}: still running after {limit:?}"
+    );
+    run
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+#[test]
+fn settings_file_that_is_a_fifo_or_dev_zero_is_refused() {
+    let dir = TempDir::new("cfgfifo");
+    let report = write(dir.path(), "r.txt", REPORT);
+    let report = report.to_str().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    mkfifo(&fifo);
+    let zero = dir.path().join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    for cfg in [&fifo, &zero] {
+        let run = run_cli(
+            &["check", "--config", cfg.to_str().unwrap(), report],
+            Duration::from_secs(20),
+            300,
+        );
+        assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    }
+
+    // The server: report-lsp.toml in the workspace folder is a FIFO, then a link to /dev/zero.
+    for (name, make) in [("fifo", true), ("zero", false)] {
+        let ws = dir.path().join(name);
+        std::fs::create_dir_all(&ws).unwrap();
+        let toml = ws.join("report-lsp.toml");
+        if make {
+            mkfifo(&toml);
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", &toml).unwrap();
+        }
+        let mut s = Server::spawn(json!({}));
+        let dog = Watchdog::new(s.pid(), 300);
+        // `initialize` is answered (the request fails the test after TIMEOUT otherwise).
+        s.initialize(&Options {
+            root: Some(ws.clone()),
+            ..Options::default()
+        });
+        assert!(!dog.killed(), "{name}: over 300 MB (peak {})", dog.peak());
+        s.shutdown();
+    }
+}
+
+#[test]
+fn named_file_over_the_size_cap_is_refused_with_a_message() {
+    let dir = TempDir::new("sparse");
+    let big = dir.path().join("big.txt");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(1 << 30).unwrap();
+    let run = run_cli(
+        &["check", big.to_str().unwrap()],
+        Duration::from_secs(20),
+        200,
+    );
+    assert!(
+        run.stderr.contains("workspace.maxFileSize"),
+        "{} / {}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.peak_mb < 200);
+    // Raised by the settings file, the cap lets a file through.
+    write(
+        dir.path(),
+        "report-lsp.toml",
+        "[workspace]\nmaxFileSize = 100\n",
+    );
+    let small = write(dir.path(), "small.txt", REPORT);
+    let run = run_cli(
+        &["check", small.to_str().unwrap()],
+        Duration::from_secs(20),
+        200,
+    );
+    assert!(
+        run.stderr.contains("workspace.maxFileSize (100)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn scan_through_links_to_system_folders_ends_and_links_are_not_duplicates() {
+    let dir = TempDir::new("syslinks");
+    let ws = dir.path().join("ws");
+    let a = write(&ws, "a.txt", REPORT);
+    std::os::unix::fs::symlink(&a, ws.join("same.txt")).unwrap();
+    for target in ["/proc", "/sys", "/dev"] {
+        let name = format!("link{}", target.replace('/', "-"));
+        std::os::unix::fs::symlink(target, ws.join(name)).unwrap();
+    }
+    let mut s = Server::spawn(json!({}));
+    let dog = Watchdog::new(s.pid(), 1000);
+    let opts = Options {
+        root: Some(ws.clone()),
+        capabilities: json!({ "window": { "workDoneProgress": true } }),
+        ..Options::default()
+    };
+    s.initialize(&opts);
+    // The scan ends (its progress ends) within the time limit.
+    s.wait_for_notification(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(60),
+    );
+    assert!(!dog.killed(), "over 1000 MB");
+    // a.txt once: same.txt is the same file.
+    let uris = symbol_uris(&mut s);
+    assert_eq!(uris.len(), 1, "{uris:?}");
+    s.shutdown();
+}
+
+#[test]
+fn exit_does_not_wait_for_a_running_scan() {
+    let dir = TempDir::new("exitscan");
+    let ws = dir.path().join("ws");
+    write(&ws, "a.txt", REPORT);
+    // The whole file system through a link: a walk of many seconds.
+    std::os::unix::fs::symlink("/", ws.join("everything")).unwrap();
+    let mut s = Server::start(Options {
+        root: Some(ws.clone()),
+        ..Options::default()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        s.request("shutdown", serde_json::Value::Null),
+        serde_json::Value::Null
+    );
+    let started = Instant::now();
+    let status = s.exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "exit took {:?}",
+        started.elapsed()
+    );
 }

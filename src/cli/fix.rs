@@ -64,7 +64,7 @@ pub fn fix(args: &FixArgs) -> ExitCode {
         eprintln!("report-lsp: --stdout takes exactly one file");
         return ExitCode::from(EXIT_TROUBLE);
     }
-    let inputs = read_inputs(&args.files);
+    let inputs = read_inputs(&args.files, &args.common);
     let mut warned = Vec::new();
     let mut trouble = false;
     for input in &inputs {

@@ -182,12 +182,19 @@ pub struct InputFile {
     pub result: Result<decode::Decoded, decode::ReadError>,
 }
 
-pub fn read_inputs(files: &[PathBuf]) -> Vec<InputFile> {
+/// Reads the named files, each capped at the `workspace.maxFileSize` of its settings (a file
+/// over the cap is an input error saying so, never read whole).
+pub fn read_inputs(files: &[PathBuf], common: &CommonArgs) -> Vec<InputFile> {
     files
         .iter()
-        .map(|p| InputFile {
-            path: p.clone(),
-            result: decode::read_file(p),
+        .map(|p| {
+            // Quietly: the caller's own `config_for` prints the settings file's warnings.
+            let mut quiet: Vec<PathBuf> = config_file_for(p, common).into_iter().collect();
+            let max = config_for(p, common, &mut quiet).workspace.max_file_size;
+            InputFile {
+                path: p.clone(),
+                result: decode::read_file_capped(p, max),
+            }
         })
         .collect()
 }
@@ -236,7 +243,7 @@ pub fn expand_inputs(paths: &[PathBuf], common: &CommonArgs) -> Vec<InputFile> {
     }
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
-    let mut inputs = read_inputs(&files);
+    let mut inputs = read_inputs(&files, common);
     for dir in empty {
         inputs.push(InputFile {
             result: Err(decode::ReadError::Io(std::io::Error::other(format!(
@@ -249,10 +256,9 @@ pub fn expand_inputs(paths: &[PathBuf], common: &CommonArgs) -> Vec<InputFile> {
     inputs
 }
 
-/// Settings for `path`: defaults, then the settings file, then command-line flags. Warnings go
-/// to stderr once per settings file.
-pub fn config_for(path: &Path, common: &CommonArgs, warned: &mut Vec<PathBuf>) -> Config {
-    let file = match &common.config {
+/// The settings file that applies to `path` (`--config`, else the nearest report-lsp.toml).
+fn config_file_for(path: &Path, common: &CommonArgs) -> Option<PathBuf> {
+    match &common.config {
         Some(p) => Some(p.clone()),
         None => {
             let dir = path.canonicalize().ok().and_then(|p| {
@@ -264,7 +270,13 @@ pub fn config_for(path: &Path, common: &CommonArgs, warned: &mut Vec<PathBuf>) -
             });
             dir.and_then(|d| config::find_config_file(&d))
         }
-    };
+    }
+}
+
+/// Settings for `path`: defaults, then the settings file, then command-line flags. Warnings go
+/// to stderr once per settings file.
+pub fn config_for(path: &Path, common: &CommonArgs, warned: &mut Vec<PathBuf>) -> Config {
+    let file = config_file_for(path, common);
     let mut patches: Vec<ConfigPatch> = Vec::new();
     if let Some(f) = file {
         match config::read_config_file(&f) {

@@ -345,7 +345,7 @@ fn write_tree(out: &mut impl Write, o: &Outline, ids: &[usize], lang: Language) 
 }
 
 pub fn outline(args: &OutlineArgs) -> ExitCode {
-    let inputs = read_inputs(&args.files);
+    let inputs = read_inputs(&args.files, &args.common);
     let mut warned = Vec::new();
     let mut out = io::stdout().lock();
     let mut unreadable = 0;

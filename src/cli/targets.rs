@@ -99,7 +99,7 @@ impl Row {
 }
 
 pub fn targets(args: &TargetsArgs) -> ExitCode {
-    let inputs = read_inputs(&args.files);
+    let inputs = read_inputs(&args.files, &args.common);
     let mut warned: Vec<PathBuf> = Vec::new();
     let mut unreadable = 0usize;
     let mut rows: Vec<Row> = Vec::new();

@@ -45,6 +45,9 @@ pub fn run_stdio() -> ExitCode {
         framing::sanitized_stdin(shutdown_seen.clone()),
         std::io::stdout(),
     ));
+    // Exit does not wait for background work (a workspace scan, an analysis in the blocking
+    // pool): the process ends now, the work with it.
+    runtime.shutdown_background();
     if let Err(e) = served {
         eprintln!("report-lsp: cannot start the output thread: {e}");
         return ExitCode::FAILURE;

@@ -95,19 +95,66 @@ pub struct ScanSummary {
     pub problems: Vec<Problem>,
 }
 
-/// Lists the included files under `roots`.
+/// Folders the walk never enters, wherever a link or a workspace folder of `/` leads: their
+/// trees are endless or change as they are read, and hold no reports.
+const SPECIAL_FOLDERS: [&str; 3] = ["/proc", "/sys", "/dev"];
+/// The deepest folder walked (real report archives are a few levels deep).
+pub const MAX_DEPTH: usize = 40;
+/// The most files listed per scan; the rest of the walk is given up with a problem.
+pub const MAX_FILES: usize = 200_000;
+/// The most entries (files and folders, included or not) visited per scan: a workspace folder
+/// of `/` ends too.
+pub const MAX_ENTRIES: usize = 2_000_000;
+
+/// Lists the included files under `roots`. Symlinked folders are followed (a shared archive of
+/// reports), but never into `/proc`, `/sys` or `/dev`, never deeper than [`MAX_DEPTH`], and
+/// never past [`MAX_FILES`] files; each real file is listed once, under its first path that is
+/// not a link (a file linked to another of the workspace is not its own duplicate).
 pub fn list(roots: &[PathBuf], filter: &Filter) -> (Vec<PathBuf>, Vec<Problem>) {
-    let mut files = Vec::new();
+    // (path, the real file's id, reached through a link)
+    let mut files: Vec<(PathBuf, Option<FileId>, bool)> = Vec::new();
     let mut problems = Vec::new();
-    for root in roots {
+    let mut visited = 0usize;
+    'roots: for root in roots {
+        let special = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let walk = ignore::WalkBuilder::new(root)
             .follow_links(true)
             // .gitignore is honoured even in a folder that is not (yet) a git repository.
             .require_git(false)
+            .max_depth(Some(MAX_DEPTH))
+            .filter_entry({
+                let special = special.clone();
+                move |e| {
+                    if !e.file_type().is_some_and(|t| t.is_dir()) {
+                        return true;
+                    }
+                    let real = e.path().canonicalize();
+                    let real = real.as_deref().unwrap_or(e.path());
+                    let excluded = SPECIAL_FOLDERS.iter().any(|d| real.starts_with(d));
+                    if excluded {
+                        special
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(e.path().to_path_buf());
+                    }
+                    !excluded
+                }
+            })
             .build();
         for entry in walk {
             match entry {
                 Ok(e) => {
+                    visited += 1;
+                    if visited > MAX_ENTRIES {
+                        problems.push(Problem {
+                            path: root.clone(),
+                            kind: ProblemKind::Walk,
+                            message: format!(
+                                "walk stopped after {MAX_ENTRIES} entries; the rest is not indexed"
+                            ),
+                        });
+                        break 'roots;
+                    }
                     let Some(t) = e.file_type() else { continue };
                     // Folders are walked; pipes, sockets and devices are never opened.
                     if t.is_dir() {
@@ -119,7 +166,17 @@ pub fn list(roots: &[PathBuf], filter: &Filter) -> (Vec<PathBuf>, Vec<Problem>) 
                         continue;
                     }
                     if t.is_file() {
-                        files.push(path.to_path_buf());
+                        if files.len() >= MAX_FILES {
+                            problems.push(Problem {
+                                path: root.clone(),
+                                kind: ProblemKind::Walk,
+                                message: format!(
+                                    "listing stopped after {MAX_FILES} files; the rest is not indexed"
+                                ),
+                            });
+                            break 'roots;
+                        }
+                        files.push((path.to_path_buf(), file_id(path), e.path_is_symlink()));
                     } else {
                         problems.push(Problem {
                             path: path.to_path_buf(),
@@ -136,8 +193,37 @@ pub fn list(roots: &[PathBuf], filter: &Filter) -> (Vec<PathBuf>, Vec<Problem>) 
                 }),
             }
         }
+        let special = std::mem::take(&mut *special.lock().unwrap_or_else(|e| e.into_inner()));
+        for path in special {
+            problems.push(Problem {
+                path,
+                kind: ProblemKind::Walk,
+                message: "not walked: a system folder (/proc, /sys or /dev)".to_string(),
+            });
+        }
     }
-    (files, problems)
+    // One path per real file: paths that are not links first, then in path order.
+    files.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|(_, id, _)| id.is_none_or(|id| seen.insert(id)));
+    (files.into_iter().map(|(p, _, _)| p).collect(), problems)
+}
+
+/// (device, inode): one real file.
+type FileId = (u64, u64);
+
+/// The id of the file a path leads to.
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 fn walk_error_path(e: &ignore::Error) -> Option<PathBuf> {

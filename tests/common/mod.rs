@@ -325,6 +325,10 @@ impl Server {
         self.config_answers.load(Ordering::SeqCst)
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).to_string()
     }
