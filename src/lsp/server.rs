@@ -1,6 +1,7 @@
 //! The LanguageServer implementation: each handler converts in, calls the core, converts out.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
@@ -56,6 +57,8 @@ pub struct Backend {
     targets: Arc<TargetsIndex>,
     /// The analysis of each open document's current snapshot, shared by the requests.
     analyses: Arc<AnalysisCache>,
+    /// The client handles `workspace/diagnostic/refresh` (read from the raw `initialize`).
+    refresh_support: Arc<AtomicBool>,
 }
 
 impl Backend {
@@ -64,6 +67,7 @@ impl Backend {
         docs: Arc<DocumentStore>,
         log: Logger,
         output: OutputQueue,
+        refresh_support: Arc<AtomicBool>,
     ) -> Backend {
         let config = Arc::new(RwLock::new(Config::default()));
         let diagnostics = DiagnosticsEngine::new(
@@ -86,6 +90,7 @@ impl Backend {
             log,
             targets: Arc::new(TargetsIndex::new(workspace)),
             analyses,
+            refresh_support,
         }
     }
 
@@ -301,7 +306,11 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
-            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            // Pull only when the client can be asked to pull again: a cross-file change (the
+            // workspace scan finishing, another file edited) must reach the open documents.
+            // Neovim 0.11 pulls but handles no `workspace/diagnostic/refresh`; it gets pushes.
+            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some()
+                && self.refresh_support.load(Ordering::SeqCst),
         };
         let pull = self.caps().pull_diagnostics;
         self.diagnostics.set_pull(pull);

@@ -243,6 +243,30 @@ check('numbering error: diagnostic, code action, and the fix applied', function(
   end)
 end)
 
+-- Neovim 0.11 handles no workspace/diagnostic/refresh: a finding that needs the other files of
+-- the workspace must still appear on open, with no edit, once the server has indexed them.
+check('cross-file duplicate appears on open without an edit (two files)', function()
+  local dir = tmp .. '/cross'
+  vim.fn.mkdir(dir, 'p')
+  write(dir .. '/report-lsp.toml', { 'language = "zh"' })
+  local passage = '扎实推进乡村振兴，加强农业基础设施建设，促进农民持续增收，改善农村人居环境。'
+  write(dir .. '/last-year.txt', { '去年的报告', '', passage, '' })
+  write(dir .. '/this-year.txt', { '今年的报告', '', passage, '' })
+  vim.cmd.edit(vim.fn.fnameescape(dir .. '/this-year.txt'))
+  local buf = vim.api.nvim_get_current_buf()
+  local c = client_for(buf, 'report_lsp')
+  eq(dir, c.root_dir, 'root_dir')
+  local diag = wait_for('a duplicate-passage diagnostic naming last-year.txt', function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == 'duplicate-passage' and d.message:find('last-year.txt', 1, true) then
+        return d
+      end
+    end
+  end)
+  eq(2, diag.lnum, 'diagnostic line')
+  assert(not vim.bo[buf].modified, 'the buffer was edited')
+end)
+
 -- 𠮷 is 4 bytes in UTF-8, 2 code units in UTF-16; CRLF must count as one line break.
 local astral_lines = { '𠮷报告', '', '一、𠮷甲', '正文𠮷𠮷，推进工作。', '二、𠮷乙', '正文𠮷，推进工作。', '四、𠮷丁', '正文𠮷，推进工作。', '' }
 local astral = tmp .. '/astral.txt'
