@@ -90,7 +90,9 @@ step "nvim: install Neovim $NVIM_VERSION from PyPI" install_nvim
 nvim_test() {
   cd "$ROOT" || return 1
   # The test has its own per-wait timeouts and a 180 s watchdog; this is the outer bound.
-  timeout 240 "$CACHE/nvim" --headless -u NONE -i NONE -l editors/nvim/test/lsp_test.lua
+  # A relative REPORT_LSP_BIN, as in the plugin README's test command.
+  REPORT_LSP_BIN="$(realpath --relative-to="$ROOT" "$REPORT_LSP_BIN")" \
+    timeout 240 "$CACHE/nvim" --headless -u NONE -i NONE -l editors/nvim/test/lsp_test.lua
 }
 step "nvim: headless plugin test against report-lsp" nvim_test
 

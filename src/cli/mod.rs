@@ -112,6 +112,11 @@ pub struct TargetsArgs {
     pub format: TargetsFormat,
     #[command(flatten)]
     pub common: CommonArgs,
+    /// The file that `-` (standard input) stands for: printed as its path, and its folder is
+    /// where the settings file is looked for. Editors pass an unsaved buffer this way.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_path: Option<PathBuf>,
+    /// Report files; `-` reads one from standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }

@@ -2,7 +2,7 @@
 //! docs/cli.md). The editors call it: VS Code renders `--format csv` as a Markdown table, Neovim's
 //! `:ReportTargets` reads `--format json` into the quickfix list.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,10 +10,11 @@ use std::sync::Arc;
 use ropey::Rope;
 use serde_json::{json, Value};
 
-use super::{config_for, read_inputs, TargetsArgs, TargetsFormat, EXIT_TROUBLE};
+use super::{config_for, read_inputs, InputFile, TargetsArgs, TargetsFormat, EXIT_TROUBLE};
 use crate::analysis::finding::Language;
 use crate::analysis::targets::Target;
 use crate::analysis::Analysis;
+use crate::decode::{self, ReadError, MAX_STREAM_BYTES};
 use crate::position::to_cli;
 
 /// JSON output schema version; bumped on incompatible changes.
@@ -98,8 +99,35 @@ impl Row {
     }
 }
 
+/// The inputs, `-` read from standard input (once) under the name `--stdin-path` gives it.
+fn inputs(args: &TargetsArgs) -> Vec<InputFile> {
+    let mut stdin_read = false;
+    args.files
+        .iter()
+        .flat_map(|p| {
+            if p.as_os_str() != "-" {
+                return read_inputs(std::slice::from_ref(p));
+            }
+            if std::mem::replace(&mut stdin_read, true) {
+                return Vec::new();
+            }
+            let mut bytes = Vec::new();
+            let result = io::stdin()
+                .lock()
+                .take(MAX_STREAM_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(ReadError::Io)
+                .and_then(|_| decode::decode(&bytes).map_err(ReadError::Decode));
+            vec![InputFile {
+                path: args.stdin_path.clone().unwrap_or_else(|| p.clone()),
+                result,
+            }]
+        })
+        .collect()
+}
+
 pub fn targets(args: &TargetsArgs) -> ExitCode {
-    let inputs = read_inputs(&args.files);
+    let inputs = inputs(args);
     let mut warned: Vec<PathBuf> = Vec::new();
     let mut unreadable = 0usize;
     let mut rows: Vec<Row> = Vec::new();
