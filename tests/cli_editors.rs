@@ -78,3 +78,144 @@ fn targets_reads_an_unsaved_buffer_from_stdin_under_its_path() {
     let r = run_with(&["targets", "-", "--format", "json"], Some(buffer), &[]);
     assert_eq!(json_of(&r)["targets"][0]["path"], "-");
 }
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None, &[])
+}
+
+/// The SARIF log says what the human output says: same findings, positions, levels and
+/// messages. (Its validity against the SARIF 2.1.0 schema is checked by tests/sarif/validate.py
+/// in editors/ci.sh.)
+#[test]
+fn check_sarif_matches_the_human_output() {
+    let files = [
+        "tests/fixtures/numbering-skip.txt",
+        "tests/fixtures/mixed-findings.txt",
+    ];
+    let mut args = vec!["check", "--fail-on", "never"];
+    args.extend(files);
+    let human = run(&args);
+    args.extend(["--format", "sarif"]);
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = json_of(&r);
+    assert_eq!(log["version"], "2.1.0");
+    let run0 = &log["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "report-lsp");
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    assert_eq!(run0["language"], "zh-CN");
+    assert_eq!(run0["invocations"][0]["executionSuccessful"], true);
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    for code in [
+        "heading-numbering",
+        "duplicate-passage",
+        "variant-character",
+    ] {
+        assert!(rules.iter().any(|r| r["id"] == code), "no rule {code}");
+    }
+    // `path:line:col: severity[code] message` rebuilt from each result.
+    let level = |l: &str| match l {
+        "error" => "error",
+        "warning" => "warning",
+        _ => "info|hint",
+    };
+    let mut from_sarif: Vec<String> = Vec::new();
+    for res in run0["results"].as_array().unwrap() {
+        let i = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], res["ruleId"]);
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        from_sarif.push(format!(
+            "{}:{}:{}: {}[{}] {}",
+            loc["artifactLocation"]["uri"].as_str().unwrap(),
+            loc["region"]["startLine"],
+            loc["region"]["startColumn"],
+            level(res["level"].as_str().unwrap()),
+            res["ruleId"].as_str().unwrap(),
+            res["message"]["text"].as_str().unwrap(),
+        ));
+    }
+    let from_human: Vec<String> = human
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| {
+            l.replace(": info[", ": info|hint[")
+                .replace(": hint[", ": info|hint[")
+        })
+        .collect();
+    assert!(!from_human.is_empty());
+    assert_eq!(from_sarif, from_human);
+    // A safe fix is a replacement in the file.
+    let fix = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "heading-numbering")
+        .and_then(|r| r["fixes"].get(0))
+        .expect("a heading-numbering fix");
+    assert_eq!(fix["properties"]["safe"], true);
+    let rep = &fix["artifactChanges"][0]["replacements"][0];
+    assert!(rep["insertedContent"]["text"].is_string(), "{fix}");
+    assert!(rep["deletedRegion"]["startLine"].is_u64(), "{fix}");
+}
+
+#[test]
+fn check_sarif_related_locations_unreadable_inputs_and_english() {
+    let tmp = TempDir::new("sarif");
+    let passage = "扎实推进乡村振兴，加强农业基础设施建设，促进农民持续增收，改善农村人居环境。";
+    let a = tmp.path().join("去年.txt");
+    let b = tmp.path().join("今年.txt");
+    std::fs::write(&a, format!("去年的报告\n{passage}\n")).unwrap();
+    std::fs::write(&b, format!("今年的报告\n{passage}\n")).unwrap();
+    let missing = tmp.path().join("missing.txt");
+    let r = run(&[
+        "check",
+        "--format",
+        "sarif",
+        "--lang",
+        "en",
+        b.to_str().unwrap(),
+        a.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "an unreadable input: {}", r.stderr);
+    let log = json_of(&r);
+    let run0 = &log["runs"][0];
+    assert_eq!(run0["language"], "en-US");
+    let inv = &run0["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let note = &inv["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    assert!(note["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("missing.txt"));
+    let dup = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "duplicate-passage")
+        .expect("a duplicate finding");
+    // Absolute paths are file URIs, non-ASCII percent-encoded.
+    let uri = |p: &std::path::Path| url::Url::from_file_path(p).unwrap().to_string();
+    let here = &dup["locations"][0]["physicalLocation"];
+    let there = &dup["relatedLocations"][0]["physicalLocation"];
+    let (here_uri, there_uri) = (
+        here["artifactLocation"]["uri"].as_str().unwrap(),
+        there["artifactLocation"]["uri"].as_str().unwrap(),
+    );
+    assert!(
+        (here_uri, there_uri) == (uri(&b).as_str(), uri(&a).as_str())
+            || (here_uri, there_uri) == (uri(&a).as_str(), uri(&b).as_str()),
+        "{dup}"
+    );
+    assert!(here_uri.is_ascii());
+    assert_eq!(there["region"]["startLine"], 2);
+    assert_eq!(there["region"]["startColumn"], 1);
+    assert_eq!(
+        there["region"]["endColumn"],
+        passage.chars().count() as u64 + 1
+    );
+    assert!(dup["message"].as_str().is_none() && dup["message"]["text"].is_string());
+}
