@@ -219,3 +219,34 @@ fn check_sarif_related_locations_unreadable_inputs_and_english() {
     );
     assert!(dup["message"].as_str().is_none() && dup["message"]["text"].is_string());
 }
+
+#[test]
+fn targets_table_has_a_header_row_in_the_chosen_language() {
+    let file = "tests/fixtures/corpus/beijing-2020-report.txt";
+    let r = run(&["targets", file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["位置", "类型", "时期", "指标", "方向", "数值", "单位", "界限", "原文"]
+    );
+    let first = lines.next().unwrap();
+    assert!(first.starts_with(&format!("{file}:")), "{first}");
+    // The columns line up: the header's 指标 starts where the first row's indicator does.
+    let col = |line: &str, needle: &str| {
+        let at = line.find(needle).unwrap();
+        line[..at]
+            .chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    let header_line = r.stdout.lines().next().unwrap();
+    assert_eq!(col(header_line, "指标"), col(first, "地区生产总值"));
+    let en = run(&["targets", "--lang", "en", file]);
+    assert!(en.stdout.starts_with("location "), "{}", en.stdout);
+    assert!(en.stdout.lines().next().unwrap().ends_with(" text"));
+    // CSV keeps its own header; JSON has none.
+    let csv = run(&["targets", "--format", "csv", file]);
+    assert!(csv.stdout.starts_with("file,line,column,"));
+}

@@ -227,12 +227,49 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// The table's header: the location, then the names of `COLUMNS[3..]`.
+fn table_header(lang: Language) -> [&'static str; 9] {
+    match lang {
+        Language::Zh => [
+            "位置", "类型", "时期", "指标", "方向", "数值", "单位", "界限", "原文",
+        ],
+        Language::En => [
+            "location",
+            "kind",
+            "period",
+            "indicator",
+            "direction",
+            "value",
+            "unit",
+            "bound",
+            "text",
+        ],
+    }
+}
+
 fn write_table(out: &mut impl Write, rows: &[Row], lang: Language) {
-    // `file:line:col` first (clickable in terminals), then the columns padded; text last.
-    let cells: Vec<[String; 11]> = rows.iter().map(|r| r.cells(lang)).collect();
+    // `file:line:col` first (clickable in terminals), then the columns padded; text last. A
+    // header row names the columns (nothing is printed when there is no figure at all).
+    if rows.is_empty() {
+        return;
+    }
+    let header = table_header(lang);
+    let mut cells: Vec<[String; 11]> = vec![std::array::from_fn(|k| match k {
+        0 => header[0].to_string(),
+        1 | 2 => String::new(),
+        k => header[k - 2].to_string(),
+    })];
+    cells.extend(rows.iter().map(|r| r.cells(lang)));
     let loc: Vec<String> = cells
         .iter()
-        .map(|c| format!("{}:{}:{}", c[0], c[1], c[2]))
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                c[0].clone()
+            } else {
+                format!("{}:{}:{}", c[0], c[1], c[2])
+            }
+        })
         .collect();
     let mut widths = [0usize; 11];
     widths[0] = loc.iter().map(|l| width(l)).max().unwrap_or(0);
