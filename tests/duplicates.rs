@@ -190,6 +190,31 @@ fn cross_file_duplicates_with_related_information_progress_and_watched_files() {
     s.shutdown();
 }
 
+/// Neovim 0.11 pulls diagnostics but does not handle `workspace/diagnostic/refresh`: pulled
+/// once on open, before the workspace scan, a report would show no cross-file finding until
+/// its first edit. Such a client gets pushed diagnostics, re-published when the scan is done.
+#[test]
+fn a_client_without_refresh_support_gets_cross_file_findings_pushed_on_open() {
+    let tmp = workspace();
+    let root = tmp.path().canonicalize().unwrap();
+    let mut s = start(
+        &root,
+        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+    );
+    assert!(
+        s.init_result["capabilities"]
+            .get("diagnosticProvider")
+            .is_none(),
+        "{}",
+        s.init_result
+    );
+    let uri = file_uri(&root.join("draft.txt"));
+    s.open(&uri, &format!("{C}\n"), 1);
+    let dups = wait_dups(&mut s, &uri, |d| d.len() == 1);
+    assert_eq!(dups[0]["message"], "本段与last-year.txt 第3行重复");
+    s.shutdown();
+}
+
 #[test]
 fn pull_diagnostics_code_actions_and_mark_as_intended() {
     let tmp = workspace();
@@ -199,6 +224,7 @@ fn pull_diagnostics_code_actions_and_mark_as_intended() {
         json!({
             "textDocument": { "diagnostic": { "dynamicRegistration": false } },
             "workspace": {
+                "diagnostics": { "refreshSupport": true },
                 "applyEdit": true,
                 "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
             },

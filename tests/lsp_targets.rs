@@ -246,3 +246,54 @@ fn a_result_contradicting_another_report_of_the_same_government() {
     assert!(across(&pa).is_empty(), "{pa}");
     s.shutdown();
 }
+
+/// The hover's other-reports list keeps to the government of this report: the district's
+/// report and an unnamed one are left out, though they share the indicator.
+#[test]
+fn hover_lists_only_the_same_governments_other_reports() {
+    let dir = TempDir::new("targets-hover-region");
+    std::fs::write(dir.path().join("b2024.txt"), BEIJING_2024).unwrap();
+    // The district's report with a target too (workspace symbols list targets).
+    let chaoyang =
+        format!("{CHAOYANG_2024}二、2024年主要任务\n主要预期目标是：地区生产总值增长5.5%左右。\n");
+    std::fs::write(dir.path().join("chaoyang2024.txt"), chaoyang).unwrap();
+    std::fs::write(dir.path().join("r2016.txt"), REPORT_2016).unwrap();
+    let mut s = Server::start(Options {
+        root: Some(dir.path().to_path_buf()),
+        ..Options::default()
+    });
+    let a = uri(&dir, "b2023.txt");
+    s.open(&a, BEIJING_2023, 1);
+    // Every file is indexed: the indicator is found in all three on disk.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let r = s.request("workspace/symbol", json!({ "query": "地区生产总值" }));
+        let files: std::collections::HashSet<String> = r
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x["location"]["uri"].as_str())
+                    .map(|u| u.rsplit('/').next().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if ["b2024.txt", "chaoyang2024.txt", "r2016.txt"]
+            .iter()
+            .all(|f| files.contains(*f))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "index incomplete: {r}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let hover = s.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": a }, "position": pos(BEIJING_2023, "地区生产总值增长4.5%") }),
+    );
+    let card = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(card.contains("其他报告"), "{card}");
+    assert!(card.contains("b2024.txt:5"), "{card}");
+    assert!(!card.contains("chaoyang2024.txt"), "{card}");
+    assert!(!card.contains("r2016.txt"), "{card}");
+    s.shutdown();
+}

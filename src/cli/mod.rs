@@ -3,6 +3,7 @@
 
 mod fix;
 mod output;
+mod sarif;
 mod targets;
 
 use std::io::Write;
@@ -85,8 +86,8 @@ pub struct FixArgs {
 #[derive(Debug, clap::Args)]
 pub struct DuplicatesArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = DuplicatesFormat::Human)]
+    pub format: DuplicatesFormat,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Folders (or files) to compare.
@@ -112,6 +113,11 @@ pub struct TargetsArgs {
     pub format: TargetsFormat,
     #[command(flatten)]
     pub common: CommonArgs,
+    /// The file that `-` (standard input) stands for: printed as its path, and its folder is
+    /// where the settings file is looked for. Editors pass an unsaved buffer this way.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_path: Option<PathBuf>,
+    /// Report files; `-` reads one from standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -135,6 +141,14 @@ pub struct CommonArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum CheckFormat {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for code-review tools and CI dashboards.
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DuplicatesFormat {
     Human,
     Json,
 }

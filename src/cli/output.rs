@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{
-    config_for, expand_inputs, read_inputs, CheckArgs, CheckFormat, DuplicatesArgs, InputFile,
-    OutlineArgs, OutlineFormat, EXIT_FINDINGS, EXIT_TROUBLE,
+    config_for, expand_inputs, read_inputs, CheckArgs, CheckFormat, DuplicatesArgs,
+    DuplicatesFormat, InputFile, OutlineArgs, OutlineFormat, EXIT_FINDINGS, EXIT_TROUBLE,
 };
 use crate::analysis::duplicates::{self, DupSettings, Index};
 use crate::analysis::finding::{Finding, Language, Severity};
@@ -180,10 +180,16 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let mut unreadable = 0usize;
     let mut counts = [0usize; 4];
     let mut files_json = Vec::new();
+    let mut sarif_results = Vec::new();
+    let mut sarif_unreadable = Vec::new();
+    let sarif_rules = super::sarif::rule_index();
     for input in &inputs {
         let path = input.path.display().to_string();
         let Some(decoded) = readable(input, "findings", &mut files_json) else {
             unreadable += 1;
+            if let Err(e) = &input.result {
+                sarif_unreadable.push((path, e.to_string()));
+            }
             continue;
         };
         let config = config_for(&input.path, &args.common, &mut warned);
@@ -252,6 +258,14 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                     }
                 }
             }
+            CheckFormat::Sarif => {
+                sarif_results.extend(
+                    output
+                        .findings
+                        .iter()
+                        .map(|f| super::sarif::result(f, &rope, &path, lang, &ropes, &sarif_rules)),
+                );
+            }
             CheckFormat::Json => {
                 files_json.push(json!({
                     "path": path,
@@ -270,6 +284,14 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         "hint": counts[Severity::Hint as usize],
     });
     match args.format {
+        CheckFormat::Sarif => {
+            let doc = super::sarif::log(sarif_results, &sarif_unreadable, first_config.language);
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
         CheckFormat::Json => {
             let doc = json!({ "version": SCHEMA_VERSION, "files": files_json, "summary": summary });
             let _ = writeln!(
@@ -451,7 +473,7 @@ pub fn duplicates(args: &DuplicatesArgs) -> ExitCode {
         }
         let pct = (c.similarity * 100.0).floor();
         match args.format {
-            CheckFormat::Human => {
+            DuplicatesFormat::Human => {
                 let head = match lang {
                     Language::Zh => format!("#{} 相似度{pct}%，{}处", n + 1, members.len()),
                     Language::En => format!("#{} {pct}% similar, {} places", n + 1, members.len()),
@@ -468,7 +490,7 @@ pub fn duplicates(args: &DuplicatesArgs) -> ExitCode {
                     );
                 }
             }
-            CheckFormat::Json => clusters_json.push(json!({
+            DuplicatesFormat::Json => clusters_json.push(json!({
                 "similarity": (c.similarity * 1000.0).round() / 1000.0,
                 "paragraphs": c.members.iter().map(|m| m.paragraphs).max().unwrap_or(1),
                 "members": members,
@@ -477,7 +499,7 @@ pub fn duplicates(args: &DuplicatesArgs) -> ExitCode {
     }
     let files = inputs.len() - unreadable;
     match args.format {
-        CheckFormat::Json => {
+        DuplicatesFormat::Json => {
             let doc = json!({
                 "version": SCHEMA_VERSION,
                 "clusters": clusters_json,
@@ -489,7 +511,7 @@ pub fn duplicates(args: &DuplicatesArgs) -> ExitCode {
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
             );
         }
-        CheckFormat::Human => eprintln!(
+        DuplicatesFormat::Human => eprintln!(
             "report-lsp: {files} file(s), {} duplicate cluster(s)",
             clusters.len()
         ),

@@ -2,7 +2,7 @@
 //! docs/cli.md). The editors call it: VS Code renders `--format csv` as a Markdown table, Neovim's
 //! `:ReportTargets` reads `--format json` into the quickfix list.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,10 +10,11 @@ use std::sync::Arc;
 use ropey::Rope;
 use serde_json::{json, Value};
 
-use super::{config_for, read_inputs, TargetsArgs, TargetsFormat, EXIT_TROUBLE};
+use super::{config_for, read_inputs, InputFile, TargetsArgs, TargetsFormat, EXIT_TROUBLE};
 use crate::analysis::finding::Language;
 use crate::analysis::targets::Target;
 use crate::analysis::Analysis;
+use crate::decode::{self, ReadError, MAX_STREAM_BYTES};
 use crate::position::to_cli;
 
 /// JSON output schema version; bumped on incompatible changes.
@@ -98,8 +99,35 @@ impl Row {
     }
 }
 
+/// The inputs, `-` read from standard input (once) under the name `--stdin-path` gives it.
+fn inputs(args: &TargetsArgs) -> Vec<InputFile> {
+    let mut stdin_read = false;
+    args.files
+        .iter()
+        .flat_map(|p| {
+            if p.as_os_str() != "-" {
+                return read_inputs(std::slice::from_ref(p), &args.common);
+            }
+            if std::mem::replace(&mut stdin_read, true) {
+                return Vec::new();
+            }
+            let mut bytes = Vec::new();
+            let result = io::stdin()
+                .lock()
+                .take(MAX_STREAM_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(ReadError::Io)
+                .and_then(|_| decode::decode(&bytes).map_err(ReadError::Decode));
+            vec![InputFile {
+                path: args.stdin_path.clone().unwrap_or_else(|| p.clone()),
+                result,
+            }]
+        })
+        .collect()
+}
+
 pub fn targets(args: &TargetsArgs) -> ExitCode {
-    let inputs = read_inputs(&args.files, &args.common);
+    let inputs = inputs(args);
     let mut warned: Vec<PathBuf> = Vec::new();
     let mut unreadable = 0usize;
     let mut rows: Vec<Row> = Vec::new();
@@ -199,12 +227,49 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// The table's header: the location, then the names of `COLUMNS[3..]`.
+fn table_header(lang: Language) -> [&'static str; 9] {
+    match lang {
+        Language::Zh => [
+            "位置", "类型", "时期", "指标", "方向", "数值", "单位", "界限", "原文",
+        ],
+        Language::En => [
+            "location",
+            "kind",
+            "period",
+            "indicator",
+            "direction",
+            "value",
+            "unit",
+            "bound",
+            "text",
+        ],
+    }
+}
+
 fn write_table(out: &mut impl Write, rows: &[Row], lang: Language) {
-    // `file:line:col` first (clickable in terminals), then the columns padded; text last.
-    let cells: Vec<[String; 11]> = rows.iter().map(|r| r.cells(lang)).collect();
+    // `file:line:col` first (clickable in terminals), then the columns padded; text last. A
+    // header row names the columns (nothing is printed when there is no figure at all).
+    if rows.is_empty() {
+        return;
+    }
+    let header = table_header(lang);
+    let mut cells: Vec<[String; 11]> = vec![std::array::from_fn(|k| match k {
+        0 => header[0].to_string(),
+        1 | 2 => String::new(),
+        k => header[k - 2].to_string(),
+    })];
+    cells.extend(rows.iter().map(|r| r.cells(lang)));
     let loc: Vec<String> = cells
         .iter()
-        .map(|c| format!("{}:{}:{}", c[0], c[1], c[2]))
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                c[0].clone()
+            } else {
+                format!("{}:{}:{}", c[0], c[1], c[2])
+            }
+        })
         .collect();
     let mut widths = [0usize; 11];
     widths[0] = loc.iter().map(|l| width(l)).max().unwrap_or(0);

@@ -68,16 +68,18 @@ where
     let docs = Arc::new(DocumentStore::default());
     let log = Logger::default();
     let (queue, frames, writer) = output::start(output)?;
+    let refresh_support = Arc::new(AtomicBool::new(false));
     let (service, socket) = LspService::new({
         let docs = docs.clone();
         let log = log.clone();
         let queue = queue.clone();
+        let refresh_support = refresh_support.clone();
         move |client| {
             log.set_client(client.clone());
-            Backend::new(client, docs, log, queue)
+            Backend::new(client, docs, log, queue, refresh_support)
         }
     });
-    let service = Ordered::new(service, docs, log);
+    let service = Ordered::new(service, docs, log, refresh_support);
     Server::new(input, frames, socket).serve(service).await;
     // The last responses (to `shutdown`) are still queued.
     queue.close(writer, std::time::Duration::from_secs(5)).await;

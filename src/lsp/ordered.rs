@@ -6,7 +6,11 @@
 //! `didOpen`/`didChange`/`didClose` to the document store inside `call`, synchronously, before
 //! forwarding the message: reordering is impossible by construction. The handlers then only
 //! schedule diagnostics, which the generation counter makes order-independent.
+//!
+//! It also reads one client capability that tower-lsp's types drop: `initialize`'s
+//! `workspace.diagnostics.refreshSupport` (lsp-types 0.94 spells the field `diagnostic`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -24,15 +28,42 @@ pub struct Ordered<S> {
     inner: S,
     docs: Arc<DocumentStore>,
     log: Logger,
+    /// Set at `initialize` when the client handles `workspace/diagnostic/refresh`.
+    refresh_support: Arc<AtomicBool>,
 }
 
 impl<S> Ordered<S> {
-    pub fn new(inner: S, docs: Arc<DocumentStore>, log: Logger) -> Ordered<S> {
-        Ordered { inner, docs, log }
+    pub fn new(
+        inner: S,
+        docs: Arc<DocumentStore>,
+        log: Logger,
+        refresh_support: Arc<AtomicBool>,
+    ) -> Ordered<S> {
+        Ordered {
+            inner,
+            docs,
+            log,
+            refresh_support,
+        }
     }
 
     fn intercept(&self, req: &Request) {
         match req.method() {
+            "initialize" => {
+                let ws = req
+                    .params()
+                    .and_then(|p| p.get("capabilities"))
+                    .and_then(|c| c.get("workspace"));
+                // The specification's `diagnostics`, and the singular some clients copied
+                // from lsp-types.
+                let refresh = ["diagnostics", "diagnostic"].iter().any(|k| {
+                    ws.and_then(|w| w.get(k))
+                        .and_then(|d| d.get("refreshSupport"))
+                        .and_then(|r| r.as_bool())
+                        .unwrap_or(false)
+                });
+                self.refresh_support.store(refresh, Ordering::SeqCst);
+            }
             "textDocument/didOpen" => {
                 if let Some(p) = params::<DidOpenTextDocumentParams>(req) {
                     let d = p.text_document;

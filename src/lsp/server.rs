@@ -1,6 +1,7 @@
 //! The LanguageServer implementation: each handler converts in, calls the core, converts out.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
@@ -60,6 +61,8 @@ pub struct Backend {
     targets: Arc<TargetsIndex>,
     /// The analysis of each open document's current snapshot, shared by the requests.
     analyses: Arc<AnalysisCache>,
+    /// The client handles `workspace/diagnostic/refresh` (read from the raw `initialize`).
+    refresh_support: Arc<AtomicBool>,
 }
 
 impl Backend {
@@ -68,6 +71,7 @@ impl Backend {
         docs: Arc<DocumentStore>,
         log: Logger,
         output: OutputQueue,
+        refresh_support: Arc<AtomicBool>,
     ) -> Backend {
         let config = Arc::new(RwLock::new(Config::default()));
         let diagnostics = DiagnosticsEngine::new(
@@ -90,6 +94,7 @@ impl Backend {
             log,
             targets: Arc::new(TargetsIndex::new(workspace)),
             analyses,
+            refresh_support,
         }
     }
 
@@ -307,7 +312,11 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
-            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            // Pull only when the client can be asked to pull again: a cross-file change (the
+            // workspace scan finishing, another file edited) must reach the open documents.
+            // Neovim 0.11 pulls but handles no `workspace/diagnostic/refresh`; it gets pushes.
+            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some()
+                && self.refresh_support.load(Ordering::SeqCst),
             apply_edit: ws.and_then(|w| w.apply_edit).unwrap_or(false),
             create_files: ws.and_then(|w| w.workspace_edit.as_ref()).is_some_and(|e| {
                 e.document_changes == Some(true)

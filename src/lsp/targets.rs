@@ -20,7 +20,7 @@ use tower_lsp::lsp_types::{
 use super::convert;
 use super::documents::Snapshot;
 use crate::analysis::finding::Language;
-use crate::analysis::targets::{at_offset, Kind, Period, Synonyms, Target};
+use crate::analysis::targets::{at_offset, report_region, Kind, Period, Region, Synonyms, Target};
 use crate::analysis::Analysis;
 use crate::position::Encoding;
 use crate::workspace::{DerivedCache, FileVersion, Workspace};
@@ -38,6 +38,8 @@ pub struct Mention {
     pub target: Target,
     /// The statement on one line (at most 60 characters).
     pub text: String,
+    /// The government whose report this is, when its opening lines name one.
+    pub region: Option<Arc<Region>>,
 }
 
 #[derive(Default)]
@@ -91,6 +93,7 @@ impl TargetsIndex {
         self.files.get_or_compute(f, |f| {
             let analysis = Analysis::with_synonyms(&f.text, syn);
             let rope = Rope::from_str(&f.text);
+            let region = report_region(&f.text).map(Arc::new);
             analysis
                 .targets()
                 .iter()
@@ -100,6 +103,7 @@ impl TargetsIndex {
                         range: convert::range(&rope, &t.range, enc),
                         target: t.clone(),
                         text: crate::analysis::text::excerpt(&f.text[t.statement()], 60),
+                        region: region.clone(),
                     })
                 })
                 .collect()
@@ -307,12 +311,21 @@ fn card(
             });
         }
     }
-    // Other reports: by period, nearest to this figure's period first.
+    // Other reports of the same government (a workspace may hold hundreds of governments'
+    // reports: the same indicator elsewhere says nothing about this one); by period, nearest
+    // to this figure's period first. When this report names no government, the other reports
+    // that name none (drafts of one office, say) are listed.
     let me = snap.uri.as_str();
+    let mine = report_region(&analysis.text);
+    let same_government = |m: &Mention| match (&mine, &m.region) {
+        (Some(a), Some(b)) => a.same_as(b),
+        (None, None) => true,
+        _ => false,
+    };
     let others: Vec<Arc<Mention>> = index
         .mentions(&t.indicator)
         .into_iter()
-        .filter(|m| &*m.uri != me)
+        .filter(|m| &*m.uri != me && same_government(m))
         .collect();
     if !others.is_empty() {
         let centre = t.period.map_or(0, |p| i32::from(p.end));

@@ -131,15 +131,43 @@ check('the pattern option selects files by glob', function()
   plugin.options.pattern = nil
 end)
 
-check(':help report-lsp resolves', function()
+local function read(path)
+  local f = assert(io.open(path, 'rb'))
+  local text = f:read('*a')
+  f:close()
+  return text
+end
+
+check(':help report-lsp resolves from the shipped doc/tags, which is current', function()
+  -- The plugin folder is on 'runtimepath' as a user would add it: no :helptags run.
+  vim.cmd('help report-lsp')
+  assert(vim.api.nvim_buf_get_name(0):find('report-lsp.txt', 1, true), 'help buffer ' .. vim.api.nvim_buf_get_name(0))
+  vim.cmd.helpclose()
+  vim.cmd('help report-lsp-commands')
+  vim.cmd.helpclose()
+  -- doc/tags regenerated from doc/report-lsp.txt must equal the shipped one.
   local doc = tmp .. '/doc'
   vim.fn.mkdir(doc, 'p')
   vim.uv.fs_copyfile(plugin_root .. '/doc/report-lsp.txt', doc .. '/report-lsp.txt')
   vim.cmd.helptags(vim.fn.fnameescape(doc))
-  vim.opt.runtimepath:append(tmp)
-  vim.cmd('help report-lsp-commands')
-  assert(vim.api.nvim_buf_get_name(0):find('report-lsp.txt', 1, true), 'help buffer ' .. vim.api.nvim_buf_get_name(0))
-  vim.cmd.helpclose()
+  eq(read(doc .. '/tags'), read(plugin_root .. '/doc/tags'), 'doc/tags (regenerate: nvim --headless -c "helptags editors/nvim/doc" -c q)')
+end)
+
+check('server_path: ~ and $VAR expanded, a relative path made absolute', function()
+  local plugin = require('report-lsp')
+  local home = vim.env.HOME
+  eq(home .. '/bin/report-lsp', plugin.client_config({ server_path = '~/bin/report-lsp' }).cmd[1], '~')
+  eq(home .. '/bin/report-lsp', plugin.client_config({ server_path = '$HOME/bin/report-lsp' }).cmd[1], '$HOME')
+  eq(vim.fn.getcwd() .. '/target/debug/report-lsp', plugin.client_config({ server_path = 'target/debug/report-lsp' }).cmd[1], 'relative')
+  eq('report-lsp', plugin.client_config({}).cmd[1], 'a bare name is looked up on PATH')
+  -- A real binary under a ~ path is found.
+  local fake_home = tmp .. '/home'
+  vim.fn.mkdir(fake_home .. '/bin', 'p')
+  vim.uv.fs_symlink(vim.fn.fnamemodify(bin, ':p'), fake_home .. '/bin/report-lsp')
+  vim.env.HOME = fake_home
+  local exe = plugin.client_config({ server_path = '~/bin/report-lsp' }).cmd[1]
+  vim.env.HOME = home
+  eq(nil, require('report-lsp.commands').missing_server(exe), 'missing_server(' .. exe .. ')')
 end)
 
 local report = corpus .. '/beijing-2020-report.txt'
@@ -243,6 +271,30 @@ check('numbering error: diagnostic, code action, and the fix applied', function(
   end)
 end)
 
+-- Neovim 0.11 handles no workspace/diagnostic/refresh: a finding that needs the other files of
+-- the workspace must still appear on open, with no edit, once the server has indexed them.
+check('cross-file duplicate appears on open without an edit (two files)', function()
+  local dir = tmp .. '/cross'
+  vim.fn.mkdir(dir, 'p')
+  write(dir .. '/report-lsp.toml', { 'language = "zh"' })
+  local passage = '扎实推进乡村振兴，加强农业基础设施建设，促进农民持续增收，改善农村人居环境。'
+  write(dir .. '/last-year.txt', { '去年的报告', '', passage, '' })
+  write(dir .. '/this-year.txt', { '今年的报告', '', passage, '' })
+  vim.cmd.edit(vim.fn.fnameescape(dir .. '/this-year.txt'))
+  local buf = vim.api.nvim_get_current_buf()
+  local c = client_for(buf, 'report_lsp')
+  eq(dir, c.root_dir, 'root_dir')
+  local diag = wait_for('a duplicate-passage diagnostic naming last-year.txt', function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == 'duplicate-passage' and d.message:find('last-year.txt', 1, true) then
+        return d
+      end
+    end
+  end)
+  eq(2, diag.lnum, 'diagnostic line')
+  assert(not vim.bo[buf].modified, 'the buffer was edited')
+end)
+
 -- 𠮷 is 4 bytes in UTF-8, 2 code units in UTF-16; CRLF must count as one line break.
 local astral_lines = { '𠮷报告', '', '一、𠮷甲', '正文𠮷𠮷，推进工作。', '二、𠮷乙', '正文𠮷，推进工作。', '四、𠮷丁', '正文𠮷，推进工作。', '' }
 local astral = tmp .. '/astral.txt'
@@ -340,6 +392,26 @@ for _, case in ipairs({
   end)
 end
 
+check(':ReportTargets reads the modified buffer and neither writes nor asks', function()
+  local file = tmp .. '/unsaved.txt'
+  write(file, { '各位代表：', '今年的工作。', '' })
+  vim.cmd.edit(vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_lines(buf, 1, 1, true, { '今年地区生产总值增长6%左右。' })
+  assert(vim.bo[buf].modified, 'the buffer is modified')
+  vim.fn.setqflist({}, 'r')
+  vim.cmd('ReportTargets')
+  local qf = vim.fn.getqflist({ items = 0 })
+  eq(1, #qf.items, 'one target')
+  eq(2, qf.items[1].lnum, 'line of the unsaved figure')
+  eq(buf, qf.items[1].bufnr, 'the item points at the buffer')
+  assert(qf.items[1].text:find('地区生产总值', 1, true), qf.items[1].text)
+  assert(vim.bo[buf].modified, 'the buffer was written')
+  eq('各位代表：\n今年的工作。\n', read(file), 'file on disk')
+  vim.cmd.cclose()
+  vim.cmd('bwipeout!')
+end)
+
 check('CLI JSON is mapped to quickfix items', function()
   local cmds = require('report-lsp.commands')
   eq({ { filename = '/r.txt', lnum = 12, col = 3, text = '地区生产总值 | 增长6%左右' } },
@@ -351,6 +423,29 @@ check('CLI JSON is mapped to quickfix items', function()
   eq(nil, cmds.failure('targets', 0, ''), 'success')
   assert(cmds.failure('targets', 2, "error: unrecognized subcommand 'targets'"):find('no "targets" command yet', 1, true))
   assert(cmds.failure('targets', 1, 'error: cannot read x.txt\nmore'):find('failed (exit 1): error: cannot read x.txt', 1, true))
+end)
+
+-- Last: it re-runs setup() with an executable that does not exist.
+check('a missing server binary: setup and the commands say what is missing, no traceback', function()
+  local messages = {}
+  local notify = vim.notify
+  vim.notify = function(msg, level)
+    messages[#messages + 1] = { msg = msg, level = level }
+  end
+  local missing = tmp .. '/nowhere/report-lsp'
+  require('report-lsp').setup({ server_path = missing })
+  vim.wait(200, function() return #messages > 0 end)
+  vim.cmd.edit(vim.fn.fnameescape(report))
+  local ok, err = pcall(vim.cmd, 'ReportTargets')
+  local ok2, err2 = pcall(vim.cmd, 'ReportDuplicates ' .. vim.fn.fnameescape(corpus))
+  vim.notify = notify
+  assert(ok, 'ReportTargets raised: ' .. tostring(err))
+  assert(ok2, 'ReportDuplicates raised: ' .. tostring(err2))
+  eq(3, #messages, 'messages: ' .. vim.inspect(messages))
+  for _, m in ipairs(messages) do
+    eq(vim.log.levels.ERROR, m.level, 'level')
+    assert(m.msg:find(missing, 1, true) and m.msg:find('not found', 1, true) and m.msg:find('server_path', 1, true), m.msg)
+  end
 end)
 
 watchdog:stop()

@@ -1,5 +1,6 @@
 // Runs report-lsp subcommands and shapes their output. No `vscode` import: unit-testable.
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 
 export interface CliResult {
   ok: boolean;
@@ -9,9 +10,16 @@ export interface CliResult {
   missingSubcommand: boolean;
 }
 
-export function runCli(serverPath: string, args: string[], cwd?: string, timeoutMs = 60_000): Promise<CliResult> {
+/** Runs the CLI; `input`, when given, is written to its standard input. */
+export function runCli(
+  serverPath: string,
+  args: string[],
+  cwd?: string,
+  timeoutMs = 60_000,
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       serverPath,
       args,
       { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
@@ -20,7 +28,19 @@ export function runCli(serverPath: string, args: string[], cwd?: string, timeout
         resolve({ ok, stdout, stderr, missingSubcommand: !ok && isMissingSubcommand(stderr, args[0] ?? '') });
       },
     );
+    // A process that exits without reading its input must not crash the extension host.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input ?? '');
   });
+}
+
+/**
+ * `report-lsp targets` over an editor's text (unsaved changes included) rather than the file on
+ * disk: the document is neither saved nor out of date. `file` names it, and is where the
+ * settings file is looked for.
+ */
+export function targetsOfText(serverPath: string, file: string, text: string): Promise<CliResult> {
+  return runCli(serverPath, ['targets', '-', '--stdin-path', file, '--format', 'csv'], path.dirname(file), 60_000, text);
 }
 
 /** clap prints `error: unrecognized subcommand 'targets'` for an unknown subcommand. */

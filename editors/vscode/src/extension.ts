@@ -11,7 +11,7 @@ import {
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageclient/node';
-import { csvToMarkdown, describeFailure, parseDuplicates, runCli } from './cli';
+import { csvToMarkdown, describeFailure, parseDuplicates, runCli, targetsOfText } from './cli';
 import { CLIENT_ID, CLIENT_NAME, configurationResult, DIAGNOSTIC_SOURCE, SERVER_ARGS } from './clientConfig';
 import { documentSelector, Exclusions } from './files';
 import { resolveServerPath } from './serverPath';
@@ -228,8 +228,8 @@ async function showTargets(): Promise<void> {
     return;
   }
   const file = editor.document.uri.fsPath;
-  if (editor.document.isDirty) await editor.document.save();
-  const result = await runCli(server, ['targets', file, '--format', 'csv'], path.dirname(file));
+  // The editor's text, not the file: a modified document is not saved behind the user's back.
+  const result = await targetsOfText(server, file, editor.document.getText());
   if (!result.ok) {
     void vscode.window.showErrorMessage(describeFailure('targets', result));
     return;

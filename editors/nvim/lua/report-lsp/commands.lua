@@ -1,14 +1,38 @@
 -- :ReportTargets and :ReportDuplicates: run the report-lsp CLI and fill the quickfix list.
 local M = {}
 
-local function run(cmd, cwd)
+--- Nil when `exe` can be run; else a message saying what is missing and how to install it.
+function M.missing_server(exe)
+  if exe and vim.fn.executable(exe) == 1 then
+    return nil
+  end
+  return ('report-lsp: the server executable %q was not found. Install report-lsp (a prebuilt '
+    .. 'binary from the releases page, or `cargo install --path .` in a checkout) and put it on '
+    .. 'PATH, or point the `server_path` option at it (see :help report-lsp-requirements).'):format(tostring(exe))
+end
+
+local function run(cmd, cwd, stdin)
   if vim.system then
-    local r = vim.system(cmd, { text = true, cwd = cwd }):wait(120000)
+    local ok, proc = pcall(vim.system, cmd, { text = true, cwd = cwd, stdin = stdin })
+    if not ok then
+      return -1, '', tostring(proc)
+    end
+    local r = proc:wait(120000)
     return r.code, r.stdout or '', r.stderr or ''
   end
   -- Neovim 0.9 has no vim.system.
-  local out = vim.fn.system(cmd)
+  local out = vim.fn.system(cmd, stdin or '')
   return vim.v.shell_error, out, out
+end
+
+--- The buffer's text as it would be written (one newline per line, the final one per 'eol').
+function M.buffer_text(bufnr)
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)
+  local text = table.concat(lines, '\n')
+  if vim.bo[bufnr].eol or vim.bo[bufnr].fixeol then
+    text = text .. '\n'
+  end
+  return text
 end
 
 --- Nil when the CLI worked; else a message, telling apart a server too old for the subcommand.
@@ -99,11 +123,13 @@ function M.targets(plugin)
   if file == '' then
     return vim.notify('report-lsp: the buffer has no file', vim.log.levels.WARN)
   end
-  if vim.bo.modified then
-    vim.cmd.write()
+  local missing = M.missing_server(plugin.cmd[1])
+  if missing then
+    return vim.notify(missing, vim.log.levels.ERROR)
   end
-  local cmd = { plugin.cmd[1], 'targets', file, '--format', 'json' }
-  local code, out, err = run(cmd, vim.fs.dirname(file))
+  -- The buffer's text, not the file: a modified buffer is neither written nor out of date.
+  local cmd = { plugin.cmd[1], 'targets', '-', '--stdin-path', file, '--format', 'json' }
+  local code, out, err = run(cmd, vim.fs.dirname(file), M.buffer_text(0))
   local msg = M.failure('targets', code, err)
   if msg then
     return vim.notify(msg, vim.log.levels.ERROR)
@@ -122,6 +148,10 @@ end
 
 function M.duplicates(plugin, dir)
   dir = vim.fs.normalize(vim.fn.fnamemodify(dir ~= '' and dir or vim.fn.getcwd(), ':p')):gsub('/$', '')
+  local missing = M.missing_server(plugin.cmd[1])
+  if missing then
+    return vim.notify(missing, vim.log.levels.ERROR)
+  end
   local code, out, err = run({ plugin.cmd[1], 'duplicates', dir, '--format', 'json' }, dir)
   local msg = M.failure('duplicates', code, err)
   if msg then

@@ -61,7 +61,19 @@ function M.client_config(opts)
   if opts.server_path then
     cfg.cmd = { opts.server_path, 'serve' }
   end
-  cfg.cmd = opts.cmd or cfg.cmd
+  cfg.cmd = vim.deepcopy(opts.cmd or cfg.cmd)
+  local exe = cfg.cmd[1]
+  if type(exe) == 'string' then
+    -- `~/bin/report-lsp` or `$HOME/…`: the OS does not expand these when spawning.
+    if exe:match('^[~$]') then
+      exe = vim.fn.expand(exe)
+    end
+    -- A relative path is meant from here, not from each server's root directory.
+    if exe:find('/', 1, true) and not vim.startswith(exe, '/') then
+      exe = vim.fn.fnamemodify(exe, ':p')
+    end
+    cfg.cmd[1] = exe
+  end
   cfg.filetypes = opts.filetypes or cfg.filetypes
   cfg.root_markers = opts.root_markers or cfg.root_markers
   cfg.settings.reportLsp = vim.tbl_deep_extend('force', cfg.settings.reportLsp, opts.settings or {})
@@ -81,6 +93,14 @@ function M.setup(opts)
   local cfg = M.client_config(opts)
   local matchers = globs(opts.pattern)
   M.cmd = cfg.cmd
+
+  -- Without the executable the client would fail to start with at most a line in the LSP log.
+  local missing = require('report-lsp.commands').missing_server(cfg.cmd[1])
+  if missing then
+    vim.schedule(function()
+      vim.notify(missing, vim.log.levels.ERROR)
+    end)
+  end
 
   if vim.fn.has('nvim-0.11') == 1 then
     -- root_dir as a function gates attachment: buffers that are not report files never get the client.

@@ -17,8 +17,9 @@ import {
   type MarkupContent,
   type SymbolInformation,
 } from 'vscode-languageserver-protocol/node';
+import { parseCsv, targetsOfText } from '../../src/cli';
 import { DIAGNOSTIC_SOURCE } from '../../src/clientConfig';
-import { applyEdits, corpus, editsFor, Session } from './harness';
+import { applyEdits, corpus, editsFor, serverBin, Session } from './harness';
 
 function flatten(symbols: DocumentSymbol[], depth = 0): Array<{ s: DocumentSymbol; depth: number }> {
   return symbols.flatMap((s) => [{ s, depth }, ...flatten(s.children ?? [], depth + 1)]);
@@ -194,4 +195,23 @@ describe('astral characters and CRLF', () => {
     const r = yi.range;
     assert.ok(r.end.character <= (lines[r.end.line] ?? '').length, `range end ${JSON.stringify(r.end)} past the line`);
   });
+});
+
+// Show Targets runs the CLI on the editor's text: an unsaved figure is listed, the file stays.
+test('targets of an unsaved document come from its text, the file is not written', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-targets-'));
+  try {
+    const file = path.join(dir, '报告.txt');
+    fs.writeFileSync(file, '各位代表：\n今年的工作。\n');
+    const r = await targetsOfText(serverBin, file, '各位代表：\n今年地区生产总值增长6%左右。\n');
+    assert.equal(r.ok, true, r.stderr);
+    const rows = parseCsv(r.stdout);
+    assert.equal(rows.length, 2, r.stdout);
+    assert.equal(rows[1][0], file);
+    assert.equal(rows[1][1], '2');
+    assert.ok(rows[1].includes('地区生产总值'), r.stdout);
+    assert.equal(fs.readFileSync(file, 'utf8'), '各位代表：\n今年的工作。\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
