@@ -7,6 +7,7 @@ pub mod fix;
 pub mod heading;
 pub mod numeral;
 pub mod outline;
+pub mod report_year;
 pub mod rules;
 pub mod targets;
 pub mod text;
