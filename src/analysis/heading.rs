@@ -86,6 +86,7 @@ impl Marker {
         let numeral = self.numeral(family, n);
         let unit = match family {
             Family::Part => "部分",
+            Family::Pian if self.close == '编' => "编",
             Family::Pian => "篇",
             Family::Zhang => "章",
             Family::Jie => "节",
@@ -153,7 +154,7 @@ fn numbered_regexes() -> &'static [(Regex, Family); 6] {
         [
             (
                 re(format!(
-                    r"^第{BLANKS}(?P<n>[{CN_NUM}]+|[0-9０-９]{{1,3}}){BLANKS}(?P<c>篇|章|节|部分)"
+                    r"^第{BLANKS}(?P<n>[{CN_NUM}]+|[0-9０-９]{{1,3}}){BLANKS}(?P<c>篇|编|章|节|部分)"
                 )),
                 Family::Zhang, // refined by the unit
             ),
@@ -222,7 +223,8 @@ pub fn number_prefix_expecting(
         let (family, number) = match family {
             Family::Zhang => {
                 let family = match close_str {
-                    "篇" => Family::Pian,
+                    // 编 (old plan outlines) is the level of 篇; the marker keeps the unit.
+                    "篇" | "编" => Family::Pian,
                     "章" => Family::Zhang,
                     "节" => Family::Jie,
                     _ => Family::Part,
@@ -459,10 +461,20 @@ pub fn is_appendix_marker(s: &str) -> bool {
 pub fn is_glossary_heading(s: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^(附[：:]?)?(《[^》]{1,24}》)?(有关|相关)?名词(解释|注释|解析)(和说明|及说明)?[：:]?$")
+        Regex::new(r"^(附[：:]?)?(《[^》]{1,24}》)?(有关|相关)?(名词(解释|注释|解析|注解)|词语(解释|说明))(和说明|及说明)?[：:]?$|^(附注|注释)[：:]?$")
             .expect("static regex")
     });
     re.is_match(s.trim_matches(is_blank_char))
+}
+
+/// A preface or closing part named by a word alone (`序言`, `绪　言`, `结束语`), as the plan
+/// outlines of 1953–2001 open and close.
+pub fn is_preface_heading(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !is_blank_char(*c)).collect();
+    matches!(
+        t.as_str(),
+        "序言" | "前言" | "绪言" | "引言" | "导言" | "结束语" | "结语"
+    )
 }
 
 /// Figure and table captions and notes: `图1　…示意图`, `表2 …`, `注：…`.
@@ -675,6 +687,10 @@ mod tests {
             "名词解释和说明：",
             "《政府工作报告》有关名词解释",
             "\u{3000}名词注释:",
+            "名词注解：",
+            "有关词语说明",
+            "附注：",
+            "注释",
         ] {
             assert!(is_glossary_heading(s), "{s}");
         }
@@ -682,9 +698,22 @@ mod tests {
             "各位代表：",
             "名词解释和说明1、“7+3”产业：即电子信息",
             "有关名词解释的说明如下：",
+            "注释：本报告数据为初步统计",
         ] {
             assert!(!is_glossary_heading(s), "{s}");
         }
+    }
+
+    #[test]
+    fn preface_headings_and_bian_volumes() {
+        assert!(is_preface_heading("绪\u{3000}言"));
+        assert!(is_preface_heading("序言"));
+        assert!(!is_preface_heading("序言部分说明了规划的依据"));
+        let (family, n, prefix, _) = prefix("第二编 各经济部门发展计划").unwrap();
+        assert_eq!((family, n, prefix.as_str()), (Family::Pian, 2, "第二编"));
+        let text = "第二编 各经济部门发展计划";
+        let p = number_prefix(text, 0..text.len()).unwrap();
+        assert_eq!(p.marker.render(Family::Pian, 3), "第三编");
     }
 
     #[test]

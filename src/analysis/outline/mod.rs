@@ -10,15 +10,19 @@
 //! - `一是… 二是…` paragraph openers are leaf children named by their first clause; they never
 //!   hold other sections and never take part in the nesting.
 
+mod items;
+
 use std::collections::HashMap;
 use std::ops::Range;
 
 use super::heading::{
     display_name, has_document_keyword, heading_sentence_end, is_appendix_marker, is_caption,
-    is_dateline, is_debris_line, is_glossary_heading, is_salutation, is_short_title_shape,
-    is_speaker_line, list_opener, number_prefix, number_prefix_expecting, Family, Marker,
+    is_dateline, is_debris_line, is_glossary_heading, is_preface_heading, is_salutation,
+    is_short_title_shape, is_speaker_line, list_opener, number_prefix, number_prefix_expecting,
+    Family, Marker,
 };
 use super::text::{char_len, is_cjk, is_clause_punct, is_sentence_end, Line};
+use items::{list_item_end, ItemContext};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionKind {
@@ -126,6 +130,8 @@ struct Candidate {
     line: usize,
     selection: Range<usize>,
     name: String,
+    /// A part of its own at the top (`序言`): closes every open section and holds none.
+    top_leaf: bool,
 }
 
 /// Builds the outline of `text`, whose lines are `lines` (from [`super::text::split_lines`]).
@@ -165,18 +171,32 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
     // Running headers repeat on every PDF page; a short line seen three times or more is debris
     // unless it is a title followed by a dateline (a report pasted several times).
     let mut short_line_counts: HashMap<&str, usize> = HashMap::new();
+    // Lengths of the lines that end mid-sentence: a text hard-wrapped at a fixed width (a PDF
+    // or a scan) has most of them at that width.
+    let mut broken_lengths = [0usize; 64];
     for line in lines {
         let t = trimmed(text, line);
-        if !t.is_empty() && char_len(t) <= 32 {
+        if t.is_empty() {
+            continue;
+        }
+        let n = char_len(t);
+        if n <= 32 {
             *short_line_counts.entry(t).or_default() += 1;
         }
+        if n < broken_lengths.len() && !ends_cleanly(t) {
+            broken_lengths[n] += 1;
+        }
     }
+    let wrap_width = wrap_width(&broken_lengths);
 
     let mut title_key: Option<String> = None;
     let mut last_arabic_dot: Option<u32> = None;
     let mut in_front_matter = true;
     // Whether the previous non-blank line allows a heading to start here.
     let mut prev_clean = true;
+    let mut item_ctx = ItemContext::default();
+    // The line right after an appendix marker: the appendix's title, however long.
+    let mut appendix_title_at: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -222,7 +242,17 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 .is_some_and(|j| {
                     roles[j] == Role::Section && is_appendix_marker(trimmed(text, &lines[j]))
                 });
-        if is_title || glossary || (!in_front_matter && is_appendix_marker(t)) {
+        let appendix = !in_front_matter && !glossary && is_appendix_marker(t);
+        if is_title {
+            item_ctx = ItemContext::default();
+        } else if glossary {
+            item_ctx.glossary = true;
+        } else if appendix {
+            item_ctx.appendix = true;
+            item_ctx.glossary = false;
+            appendix_title_at = next;
+        }
+        if is_title || glossary || appendix {
             roles[i] = Role::Section;
             candidates.push(Candidate {
                 kind: if in_appendix {
@@ -242,11 +272,32 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 } else {
                     key.clone()
                 },
+                top_leaf: false,
             });
             if is_title {
                 title_key = Some(key);
                 in_front_matter = true;
             }
+            prev_clean = true;
+            i += 1;
+            continue;
+        }
+
+        if short && is_preface_heading(t) {
+            in_front_matter = false;
+            roles[i] = Role::Section;
+            candidates.push(Candidate {
+                kind: SectionKind::Heading,
+                family: Some(Family::Unnumbered),
+                number: None,
+                marker: None,
+                prefix: None,
+                numeral: None,
+                line: i,
+                selection: line.trimmed(),
+                name: key,
+                top_leaf: true,
+            });
             prev_clean = true;
             i += 1;
             continue;
@@ -258,6 +309,32 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             in_front_matter = false;
             if p.family == Family::ArabicDot {
                 last_arabic_dot = Some(p.number);
+            }
+            if let Some(end) = list_item_end(text, lines, i, &p, &item_ctx) {
+                item_ctx.last_item = Some((p.family, p.number, end));
+                // Named by its first clause: `1.“四上”企业`, `一、工农业生产`.
+                let after = p.title_start - line.trim_start;
+                let clause_end = t[after..]
+                    .char_indices()
+                    .find(|(_, c)| is_sentence_end(*c) || is_clause_punct(*c))
+                    .map_or(t.len(), |(k, _)| after + k);
+                let sel = line.trim_start..line.trim_start + clause_end;
+                roles[i] = Role::Section;
+                candidates.push(Candidate {
+                    kind: SectionKind::ListItem,
+                    family: Some(p.family),
+                    number: Some(p.number),
+                    marker: Some(p.marker),
+                    prefix: Some(p.prefix),
+                    numeral: Some(p.numeral),
+                    line: i,
+                    name: nonempty_name(&text[sel.clone()], t),
+                    selection: sel,
+                    top_leaf: false,
+                });
+                prev_clean = ends_cleanly(t);
+                i += 1;
+                continue;
             }
             let (mut sel_end, inline) = heading_sentence_end(text, p.title_start, line.trim_end);
             let mut name_text = text[line.trim_start..sel_end].to_string();
@@ -272,6 +349,8 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                         && !name_text.ends_with(is_clause_punct)
                         && char_len(frag) <= 8
                         && number_prefix(text, lines[j].trimmed()).is_none()
+                        && !is_appendix_marker(frag)
+                        && !is_glossary_heading(frag)
                         && frag.chars().filter(|c| is_sentence_end(*c)).count()
                             <= usize::from(frag.ends_with(is_sentence_end))
                     {
@@ -299,6 +378,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 line: i,
                 selection: line.trim_start..sel_end.max(line.trim_start),
                 name: nonempty_name(&name_text, t),
+                top_leaf: false,
             });
             prev_clean = true;
             i = last + 1;
@@ -325,6 +405,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 line: i,
                 name: nonempty_name(&text[sel.clone()], t),
                 selection: sel,
+                top_leaf: false,
             });
             prev_clean = ends_cleanly(t);
             i += 1;
@@ -352,14 +433,30 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 let n = trimmed(text, &lines[j]);
                 number_prefix(text, lines[j].trimmed()).is_none() && char_len(n) > char_len(t)
             });
-        let unnumbered = short
-            && prev_clean
-            && !repeated
-            && is_short_title_shape(&key)
-            && !is_speaker_line(t)
-            && (next_is_body
-                || next.is_some_and(|j| number_prefix(text, lines[j].trimmed()).is_some()))
+        // An appendix's title line (`十大工业项目、十大农业产业化项目…和民生100工程`) is its
+        // heading even when longer than a heading usually is.
+        let appendix_title = appendix_title_at == Some(i)
+            && char_len(t) <= 60
+            && !t.ends_with(is_sentence_end)
             && starts_like_heading(t);
+        let key = if appendix_title && !short {
+            display_name(t)
+        } else {
+            key
+        };
+        // At (nearly) the wrap width of a hard-wrapped text, a line ending mid-sentence is the
+        // first line of a paragraph (the same judgement as the broken-line rule's).
+        let wrapped = wrap_width.is_some_and(|w| char_len(t) + 4 >= w) && !ends_cleanly(t);
+        let unnumbered = appendix_title
+            || (short
+                && prev_clean
+                && !repeated
+                && !wrapped
+                && is_short_title_shape(&key)
+                && !is_speaker_line(t)
+                && (next_is_body
+                    || next.is_some_and(|j| number_prefix(text, lines[j].trimmed()).is_some()))
+                && starts_like_heading(t));
         if in_front_matter {
             // The front matter holds the title, dateline and speaker; a short line there is a
             // heading only when a body paragraph follows it directly.
@@ -390,6 +487,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                 line: i,
                 selection: line.trimmed(),
                 name: key,
+                top_leaf: false,
             });
             prev_clean = true;
         } else {
@@ -399,6 +497,18 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         i += 1;
     }
     (roles, candidates)
+}
+
+/// The width a text is hard-wrapped at, if it is: the commonest length of the lines that end
+/// mid-sentence, when it holds at least 30 of them and a third of all such lines.
+fn wrap_width(broken_lengths: &[usize]) -> Option<usize> {
+    let total: usize = broken_lengths.iter().sum();
+    let (w, &n) = broken_lengths
+        .iter()
+        .enumerate()
+        .skip(10)
+        .max_by_key(|&(_, n)| *n)?;
+    (n >= 30 && n * 3 >= total).then_some(w)
 }
 
 /// A heading does not start with punctuation or a particle that continues a broken sentence.
@@ -456,6 +566,10 @@ fn assemble(
                 None
             }
             SectionKind::ListItem => stack.last().map(|&(_, s)| s).or(title),
+            SectionKind::Heading if c.top_leaf => {
+                stack.clear();
+                title
+            }
             SectionKind::Heading => {
                 let family = c.family.unwrap_or(Family::Unnumbered);
                 if let Some(pos) = stack.iter().position(|&(f, _)| f == family) {
@@ -680,12 +794,7 @@ mod tests {
         let text = "2014年政府工作报告\n\n各位代表：\n\n一、2013年工作回顾\n\n全市经济平稳增长。\n\n（一）加强政府自身建设\n\n坚持依法行政。\n\n名词解释：\n\n1．商业保理业：是指提供商将应收账款转让给商业保理企业。\n\n2．“四馆一园”：广州博物馆新馆等。\n";
         let got = render(text);
         assert!(got.contains("\n名词解释 [title] L13-17"), "{got}");
-        assert!(
-            got.contains(
-                "\n  1．商业保理业：是指提供商将应收账款转让给商业保理企业 [arabic-dot] L15-15"
-            ),
-            "{got}"
-        );
+        assert!(got.contains("\n  1．商业保理业 [item] L15-15"), "{got}");
         assert!(
             got.contains("  （一）加强政府自身建设 [cn-paren] L9-11"),
             "{got}"
@@ -788,10 +897,7 @@ mod tests {
     fn glossary_numbers_followed_by_digits_continue_the_list() {
         let text = "名词解释\n1.四标四实：标准作业图。\n2.10大价值创新园区：海珠。\n3.开四停四：驶入管控。\n";
         let got = render(text);
-        assert!(
-            got.contains("2.10大价值创新园区：海珠 [arabic-dot]"),
-            "{got}"
-        );
+        assert!(got.contains("\n  2.10大价值创新园区 [item]"), "{got}");
     }
 
     #[test]
