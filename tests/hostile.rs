@@ -393,3 +393,138 @@ fn exit_does_not_wait_for_a_running_scan() {
         started.elapsed()
     );
 }
+
+/// Waits for the process to end within `limit`.
+fn wait_exit(mut child: std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn frame(body: &str) -> Vec<u8> {
+    let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    f.extend_from_slice(body.as_bytes());
+    f
+}
+
+/// Runs `serve` over a fixed input (then stdin stays open) and returns the exit status.
+fn serve_input(input: &[u8]) -> std::process::ExitStatus {
+    let mut child = Command::new(common::BIN)
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, input).unwrap();
+    let status = wait_exit(child, Duration::from_secs(20));
+    drop(stdin);
+    status
+}
+
+#[test]
+fn dollar_requests_get_method_not_found() {
+    let mut s = Server::start(Options::default());
+    let r = s.request_raw("$/unknownThing", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // A `$/` notification is still ignored quietly, and serving goes on.
+    s.notify("$/setTrace", json!({ "value": "off" }));
+    let r = s.request_raw("$/another", json!(null));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    s.shutdown();
+}
+
+#[test]
+fn exit_status_follows_the_parsed_shutdown_and_exit_as_request_ends() {
+    let init =
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    let initialized = frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    let exit = frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let run = |shutdown: &str, exit: &[u8]| {
+        let mut input = [init.clone(), initialized.clone()].concat();
+        input.extend(frame(shutdown));
+        input.extend(exit);
+        serve_input(&input)
+    };
+    // A shutdown frame of more than 4096 bytes (padding in an unknown member).
+    let pad = "x".repeat(5000);
+    let long = format!(r#"{{"jsonrpc":"2.0","id":2,"method":"shutdown","pad":"{pad}"}}"#);
+    assert_eq!(run(&long, &exit).code(), Some(0), "long shutdown frame");
+    // The method name spelled with a JSON escape.
+    let escaped = r#"{"jsonrpc":"2.0","id":2,"method":"shut\u0064own"}"#;
+    assert_eq!(run(escaped, &exit).code(), Some(0), "escaped method name");
+    // Without shutdown: 1.
+    let other = r#"{"jsonrpc":"2.0","id":2,"method":"workspace/symbol","params":{"query":""}}"#;
+    assert_eq!(run(other, &exit).code(), Some(1), "no shutdown");
+    // `exit` sent as a request still ends the server.
+    let exit_request = frame(r#"{"jsonrpc":"2.0","id":3,"method":"exit"}"#);
+    let plain = r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#;
+    assert_eq!(
+        run(plain, &exit_request).code(),
+        Some(0),
+        "exit as a request"
+    );
+}
+
+#[test]
+fn unreadable_did_change_is_refused_until_a_full_text_resynchronises() {
+    let dir = TempDir::new("desync");
+    let uri = common::file_uri(&dir.path().join("d.txt"));
+    let mut s = Server::start(Options::default());
+    s.open(&uri, "一、总体要求\n", 1);
+    let edit = |line: u32, text: &str| {
+        json!([{ "range": { "start": { "line": line, "character": 0 },
+                            "end": { "line": line, "character": 0 } }, "text": text }])
+    };
+    // Versions that do not fit an i32, or are strings: refused, and the document is out of sync.
+    for version in [json!(3_000_000_000u64), json!("7")] {
+        s.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": edit(1, "二、主要任务\n") }),
+        );
+    }
+    // The next incremental edit would apply to text the editor no longer has: not applied.
+    s.change(&uri, 4, edit(0, "（一）"));
+    let symbols = s.symbols(&uri);
+    let names: Vec<String> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("（一）")), "{names:?}");
+    let logged: Vec<String> = s
+        .take_requests("window/logMessage")
+        .iter()
+        .filter_map(|m| m["params"]["message"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        logged.iter().filter(|m| m.contains("refused")).count() == 2
+            && logged.iter().any(|m| m.contains("out of sync")),
+        "{logged:?}"
+    );
+    // A full text resynchronises: the server has exactly the editor's text again.
+    let full = "一、总体要求\n二、主要任务\n（一）稳增长\n";
+    s.change(&uri, 5, json!([{ "text": full }]));
+    s.change(&uri, 6, edit(3, "三、保障措施\n"));
+    let symbols = s.symbols(&uri);
+    let top: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["name"].as_str())
+        .collect();
+    assert_eq!(top.len(), 3, "{symbols}");
+    assert!(top[2].contains("保障措施"), "{top:?}");
+    s.shutdown();
+}

@@ -15,6 +15,9 @@ pub struct Document {
     pub version: i32,
     /// Bumped on every change (and on settings changes), globally unique.
     pub generation: u64,
+    /// False after a change that could not be read: the text may differ from the editor's, so
+    /// incremental changes are refused until a full-text change (or a reopen) resynchronises.
+    pub in_sync: bool,
 }
 
 /// An immutable view of one document: O(1) rope clone plus its version.
@@ -44,6 +47,8 @@ pub enum ChangeOutcome {
         previous: i32,
     },
     UnknownDocument,
+    /// Not applied: the document is out of sync and the change is incremental.
+    OutOfSync,
 }
 
 #[derive(Default)]
@@ -89,6 +94,7 @@ impl DocumentStore {
                 rope: Rope::from_str(text),
                 version,
                 generation,
+                in_sync: true,
             },
         );
         generation
@@ -106,7 +112,17 @@ impl DocumentStore {
         let Some(doc) = inner.docs.get_mut(uri) else {
             return ChangeOutcome::UnknownDocument;
         };
-        for change in changes {
+        let from = if doc.in_sync {
+            0
+        } else {
+            // Only a full text (a change without a range) makes the document known again.
+            match changes.iter().rposition(|c| c.range.is_none()) {
+                Some(k) => k,
+                None => return ChangeOutcome::OutOfSync,
+            }
+        };
+        doc.in_sync = true;
+        for change in &changes[from..] {
             apply_change(&mut doc.rope, change, encoding);
         }
         let previous = doc.version;
@@ -119,6 +135,21 @@ impl DocumentStore {
             }
         } else {
             ChangeOutcome::Applied { generation }
+        }
+    }
+
+    /// A change of `uri` could not be read: its text is no longer known to match the editor's.
+    /// Returns false for a document that is not open.
+    pub fn mark_out_of_sync(&self, uri: &Url) -> bool {
+        let mut inner = self.lock();
+        let generation = inner.bump();
+        match inner.docs.get_mut(uri) {
+            Some(doc) => {
+                doc.in_sync = false;
+                doc.generation = generation;
+                true
+            }
+            None => false,
         }
     }
 

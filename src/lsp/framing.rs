@@ -31,8 +31,11 @@ const MAX_HEADER: usize = 8 * 1024;
 pub enum Item {
     /// A well-formed message, re-framed with a canonical header.
     Frame(Vec<u8>),
-    /// The `exit` notification, re-framed: the last message passed on.
+    /// The `exit` notification (or a request named `exit`), re-framed: the last message passed
+    /// on.
     Exit(Vec<u8>),
+    /// The `shutdown` request, re-framed (the exit status depends on it).
+    Shutdown(Vec<u8>),
     /// Bytes skipped, and why.
     Dropped(String),
 }
@@ -113,14 +116,18 @@ pub fn next_item(buf: &mut Vec<u8>) -> Option<Item> {
     }
     let body = &buf[body_start..body_start + len];
     let request = serde_json::from_slice::<Request>(body).ok();
-    let exit = request
-        .as_ref()
-        .is_some_and(|r| r.method() == "exit" && r.id().is_none());
+    // Decided on the parsed message: its method may be spelled with JSON escapes. An `exit`
+    // sent as a request ends the input too (tower-lsp would stop answering and never end).
+    let method = request.as_ref().map(|r| r.method());
+    let exit = method == Some("exit");
+    let shutdown = method == Some("shutdown") && request.as_ref().is_some_and(|r| r.id().is_some());
     let item = if request.is_some() || serde_json::from_slice::<Response>(body).is_ok() {
         let mut frame = format!("Content-Length: {len}\r\n\r\n").into_bytes();
         frame.extend_from_slice(body);
         if exit {
             Item::Exit(frame)
+        } else if shutdown {
+            Item::Shutdown(frame)
         } else {
             Item::Frame(frame)
         }
@@ -130,18 +137,6 @@ pub fn next_item(buf: &mut Vec<u8>) -> Option<Item> {
     };
     buf.drain(..body_start + len);
     Some(item)
-}
-
-/// Whether a re-framed message is the `shutdown` request (cheap check before a parse).
-fn is_shutdown_request(frame: &[u8]) -> bool {
-    let needle = b"\"shutdown\"";
-    frame.len() < 4096
-        && frame.windows(needle.len()).any(|w| w == needle)
-        && frame
-            .iter()
-            .position(|&b| b == b'{')
-            .and_then(|start| serde_json::from_slice::<Request>(&frame[start..]).ok())
-            .is_some_and(|r| r.method() == "shutdown" && r.id().is_some())
 }
 
 /// Stdin, re-framed on a thread of its own (a blocking read there never holds up shutdown).
@@ -165,9 +160,12 @@ pub fn sanitized_stdin(shutdown_seen: Arc<AtomicBool>) -> ChannelReader {
             while let Some(item) = next_item(&mut buf) {
                 match item {
                     Item::Frame(frame) => {
-                        if is_shutdown_request(&frame) {
-                            shutdown_seen.store(true, Ordering::SeqCst);
+                        if tx.blocking_send(frame).is_err() {
+                            return;
                         }
+                    }
+                    Item::Shutdown(frame) => {
+                        shutdown_seen.store(true, Ordering::SeqCst);
                         if tx.blocking_send(frame).is_err() {
                             return;
                         }
@@ -231,7 +229,7 @@ mod tests {
         std::iter::from_fn(|| next_item(buf)).collect()
     }
 
-    const OK: &str = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+    const OK: &str = r#"{"jsonrpc":"2.0","id":1,"method":"workspace/symbol"}"#;
 
     #[test]
     fn passes_messages_and_waits_for_more_bytes() {
@@ -273,5 +271,27 @@ mod tests {
         let exit = frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
         let mut buf = exit.clone();
         assert_eq!(drain(&mut buf), vec![Item::Exit(exit)]);
+        // Sent as a request, it still ends the input.
+        let exit = frame(r#"{"jsonrpc":"2.0","id":9,"method":"exit"}"#);
+        let mut buf = exit.clone();
+        assert_eq!(drain(&mut buf), vec![Item::Exit(exit)]);
+    }
+
+    #[test]
+    fn recognises_shutdown_on_the_parsed_message() {
+        let pad = "x".repeat(5000);
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#.to_string(),
+            r#"{"jsonrpc":"2.0","id":1,"method":"shut\u0064own"}"#.to_string(),
+            format!(r#"{{"jsonrpc":"2.0","id":1,"method":"shutdown","pad":"{pad}"}}"#),
+        ] {
+            let f = frame(&body);
+            let mut buf = f.clone();
+            assert_eq!(drain(&mut buf), vec![Item::Shutdown(f)], "{body}");
+        }
+        // A notification named shutdown is not the request.
+        let f = frame(r#"{"jsonrpc":"2.0","method":"shutdown"}"#);
+        let mut buf = f.clone();
+        assert_eq!(drain(&mut buf), vec![Item::Frame(f)]);
     }
 }

@@ -10,15 +10,17 @@
 //! It also reads one client capability that tower-lsp's types drop: `initialize`'s
 //! `workspace.diagnostics.refreshSupport` (lsp-types 0.94 spells the field `diagnostic`).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use tower::Service;
-use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::jsonrpc::{Error, Request, Response};
 use tower_lsp::lsp_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Url,
 };
 
 use super::documents::{ChangeOutcome, DocumentStore};
@@ -71,13 +73,38 @@ impl<S> Ordered<S> {
                 }
             }
             "textDocument/didChange" => {
-                if let Some(p) = params::<DidChangeTextDocumentParams>(req) {
+                let Some(p) = params::<DidChangeTextDocumentParams>(req) else {
+                    // Dropping it silently would apply the next edit to stale text.
+                    let uri = req
+                        .params()
+                        .and_then(|p| p.pointer("/textDocument/uri"))
+                        .and_then(|u| u.as_str())
+                        .and_then(|u| Url::parse(u).ok());
+                    let version = req
+                        .params()
+                        .and_then(|p| p.pointer("/textDocument/version"));
+                    match uri {
+                        Some(uri) if self.docs.mark_out_of_sync(&uri) => self.log.error(format!(
+                            "didChange for {uri} refused: invalid parameters (version {}); the text may now differ from the editor's, so edits are refused until the editor sends the whole text (or reopens the document)",
+                            version.map_or("missing".to_string(), |v| v.to_string())
+                        )),
+                        _ => self.log.error("didChange refused: invalid parameters".to_string()),
+                    }
+                    return;
+                };
+                {
                     let d = p.text_document;
                     match self.docs.change(&d.uri, d.version, &p.content_changes) {
                         ChangeOutcome::Applied { .. } => {}
                         ChangeOutcome::AppliedOutOfOrderVersion { previous, .. } => {
                             self.log.warn(format!(
                                 "didChange for {} has version {} after version {previous}; applied in arrival order",
+                                d.uri, d.version
+                            ));
+                        }
+                        ChangeOutcome::OutOfSync => {
+                            self.log.error(format!(
+                                "didChange for {} (version {}) not applied: the document is out of sync since an unreadable change; waiting for the whole text",
                                 d.uri, d.version
                             ));
                         }
@@ -113,10 +140,11 @@ fn params<P: DeserializeOwned>(req: &Request) -> Option<P> {
 impl<S> Service<Request> for Ordered<S>
 where
     S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = Pin<Box<dyn Future<Output = Result<Option<Response>, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -124,6 +152,19 @@ where
 
     fn call(&mut self, req: Request) -> Self::Future {
         self.intercept(&req);
-        self.inner.call(req)
+        // tower-lsp drops every `$/` message it does not know, requests included; the
+        // specification asks for a MethodNotFound reply to a request.
+        let unanswered = match req.id() {
+            Some(id) if req.method().starts_with("$/") => Some(id.clone()),
+            _ => None,
+        };
+        let fut = self.inner.call(req);
+        Box::pin(async move {
+            let response = fut.await?;
+            Ok(match (response, unanswered) {
+                (None, Some(id)) => Some(Response::from_error(id, Error::method_not_found())),
+                (response, _) => response,
+            })
+        })
     }
 }

@@ -114,13 +114,17 @@ impl DocInfo {
         out
     }
 
-    /// Kind and period of a figure standing in `section`.
+    /// Kind and period of a figure standing in `section`. `memo` keeps the keyword verdict of
+    /// the last sentence: the figures of one sentence come together, and searching a long
+    /// sentence again for each of its figures was quadratic (a 1 MB line of figures took
+    /// seconds per thousand figures).
     pub(super) fn classify(
         &self,
         text: &str,
         contexts: &[SectionContext],
         section: Option<usize>,
         raw: &RawTarget,
+        memo: &mut Option<(std::ops::Range<usize>, Kind)>,
     ) -> (Kind, Option<Period>) {
         // The innermost heading with something to say decides; its year too.
         let c = section
@@ -132,7 +136,14 @@ impl DocInfo {
             (_, SectionSense::Review) => Kind::Result,
             (Some(_), _) => Kind::Plan,
             (None, SectionSense::Tasks) => Kind::Target,
-            (None, SectionSense::Neutral) => keyword_kind(sentence),
+            (None, SectionSense::Neutral) => match memo {
+                Some((r, k)) if *r == raw.sentence => *k,
+                _ => {
+                    let k = keyword_kind(sentence);
+                    *memo = Some((raw.sentence.clone(), k));
+                    k
+                }
+            },
         };
         // A section year in a review heading (`2016年工作回顾`) is the result year; in a task
         // heading (`2017年主要任务`) the target year.

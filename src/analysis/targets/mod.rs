@@ -291,9 +291,10 @@ pub fn extract_with(
     let contexts = DocInfo::section_contexts(outline);
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = Vec::new();
+    let mut kind_memo = None;
     for raw in scan::scan(text, lines, outline, memo) {
         let section = outline.section_at(raw.range.start);
-        let (kind, period) = info.classify(text, &contexts, section, &raw);
+        let (kind, period) = info.classify(text, &contexts, section, &raw, &mut kind_memo);
         let indicator = match names.get(&raw.indicator_text) {
             Some(n) => n.clone(),
             None => {
