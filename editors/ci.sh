@@ -67,6 +67,9 @@ check_vsix() {
   echo "$listing"
   grep -qx 'extension/dist/extension.js' <<<"$listing" || { echo "dist/extension.js missing"; return 1; }
   grep -qx 'extension/package.json' <<<"$listing" || { echo "package.json missing"; return 1; }
+  # Chinese: the manifest's strings and the messages.
+  grep -qx 'extension/package.nls.zh-cn.json' <<<"$listing" || { echo "package.nls.zh-cn.json missing"; return 1; }
+  grep -qx 'extension/l10n/bundle.l10n.zh-cn.json' <<<"$listing" || { echo "l10n bundle missing"; return 1; }
   if grep -q 'node_modules' <<<"$listing"; then echo "node_modules packaged"; return 1; fi
   if ! grep -q 'require("vscode")' dist/extension.js; then echo "vscode is not external"; return 1; fi
   size=$(stat -c %s report-lsp.vsix) || return 1

@@ -2,8 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    report_lsp::cli::run(report_lsp::cli::Cli::parse())
+    // Help in Chinese or English (`--lang`, the locale); see cli::parse.
+    report_lsp::cli::run(report_lsp::cli::parse())
 }

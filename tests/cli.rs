@@ -88,7 +88,7 @@ fn check_reports_numbering_and_honours_fail_on() {
         "{}",
         r.stdout
     );
-    assert!(r.stderr.contains("1 warning"), "{}", r.stderr);
+    assert!(r.stderr.contains("警告 1"), "{}", r.stderr); // the summary is in Chinese by default
 
     assert_eq!(run(&["check", "--fail-on", "warning", SKIP]).code, 1);
     assert_eq!(run(&["check", "--fail-on", "info", SKIP]).code, 1);

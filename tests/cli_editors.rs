@@ -250,3 +250,53 @@ fn targets_table_has_a_header_row_in_the_chosen_language() {
     let csv = run(&["targets", "--format", "csv", file]);
     assert!(csv.stdout.starts_with("file,line,column,"));
 }
+
+#[test]
+fn help_follows_lang_then_the_locale_chinese_by_default() {
+    let zh = run(&["--help"]);
+    assert_eq!(zh.code, 0);
+    assert!(zh.stdout.contains("用法："), "{}", zh.stdout);
+    assert!(
+        zh.stdout.contains("检查报告文件并列出发现的问题"),
+        "{}",
+        zh.stdout
+    );
+    // Subcommand and option names stay as typed.
+    for word in ["serve", "check", "targets", "settings-schema", "--version"] {
+        assert!(zh.stdout.contains(word), "{word}: {}", zh.stdout);
+    }
+    let check = run(&["check", "--help"]);
+    assert!(check.stdout.contains("--fail-on"), "{}", check.stdout);
+    assert!(check.stdout.contains("sarif"), "{}", check.stdout);
+    assert!(check.stdout.contains("参数"), "{}", check.stdout);
+    let en = run(&["check", "--help", "--lang", "en"]);
+    assert!(en.stdout.contains("Usage:"), "{}", en.stdout);
+    assert!(en.stdout.contains("Check report files"), "{}", en.stdout);
+    let locale = run_with(&["--help"], None, &[("LANG", "en_US.UTF-8")]);
+    assert!(locale.stdout.contains("Usage:"), "{}", locale.stdout);
+    let zh_locale = run_with(&["--help"], None, &[("LANG", "zh_CN.UTF-8")]);
+    assert!(zh_locale.stdout.contains("用法："), "{}", zh_locale.stdout);
+    // Errors keep clap's English wording: the editors recognise a missing subcommand by it.
+    let bad = run(&["no-such-command"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unrecognized subcommand"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn check_summary_is_in_the_language_of_the_findings() {
+    let file = "tests/fixtures/numbering-skip.txt";
+    let zh = run(&["check", file]);
+    assert_eq!(
+        zh.stderr.trim_end(),
+        "report-lsp：1 个文件，1 处问题：错误 0，警告 1，信息 0，提示 0"
+    );
+    let en = run(&["check", "--lang", "en", file, "missing.txt"]);
+    assert_eq!(
+        en.stderr.lines().last().unwrap(),
+        "report-lsp: 2 file(s), 1 finding(s): 0 error, 1 warning, 0 info, 0 hint, 1 unreadable"
+    );
+}

@@ -2,6 +2,7 @@
 //! language server it only converts: read files, call the analysis core, print.
 
 mod fix;
+mod help_zh;
 mod output;
 mod sarif;
 mod targets;
@@ -10,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::finding::{Language, Severity};
 use crate::config::{self, Config, ConfigPatch};
@@ -318,6 +319,20 @@ pub fn config_for(path: &Path, common: &CommonArgs, warned: &mut Vec<PathBuf>) -
     }
     patches.push(cli);
     Config::layered(patches.iter())
+}
+
+/// Parses the process's command line, with the help in the language of `--lang` or the locale
+/// (Chinese by default).
+pub fn parse() -> Cli {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cmd = match help_zh::language_of(&args, |k| std::env::var(k).ok()) {
+        Language::Zh => help_zh::localise(Cli::command()),
+        Language::En => Cli::command(),
+    };
+    let matches = cmd.get_matches_from(std::env::args_os());
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 pub fn run(cli: Cli) -> ExitCode {

@@ -301,15 +301,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             );
         }
         CheckFormat::Human => {
-            let total: usize = counts.iter().sum();
             eprintln!(
-                "report-lsp: {} file(s), {total} finding(s): {} error, {} warning, {} info, {} hint{}",
-                inputs.len(),
-                counts[Severity::Error as usize],
-                counts[Severity::Warning as usize],
-                counts[Severity::Info as usize],
-                counts[Severity::Hint as usize],
-                if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
+                "{}",
+                summary_line(first_config.language, inputs.len(), &counts, unreadable)
             );
         }
     }
@@ -320,6 +314,27 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     match (args.fail_on.threshold(), worst) {
         (Some(t), Some(w)) if w >= t => ExitCode::from(EXIT_FINDINGS),
         _ => ExitCode::SUCCESS,
+    }
+}
+
+/// The summary `check` prints on stderr, in the language of its findings.
+fn summary_line(lang: Language, files: usize, counts: &[usize; 4], unreadable: usize) -> String {
+    let total: usize = counts.iter().sum();
+    let [hint, info, warning, error] = [
+        counts[Severity::Hint as usize],
+        counts[Severity::Info as usize],
+        counts[Severity::Warning as usize],
+        counts[Severity::Error as usize],
+    ];
+    match lang {
+        Language::Zh => format!(
+            "report-lsp：{files} 个文件，{total} 处问题：错误 {error}，警告 {warning}，信息 {info}，提示 {hint}{}",
+            if unreadable > 0 { format!("；{unreadable} 个文件无法读取") } else { String::new() }
+        ),
+        Language::En => format!(
+            "report-lsp: {files} file(s), {total} finding(s): {error} error, {warning} warning, {info} info, {hint} hint{}",
+            if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
+        ),
     }
 }
 

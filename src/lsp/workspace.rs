@@ -80,6 +80,10 @@ impl WorkspaceEngine {
     }
 
     fn log_problem(&self, p: &crate::workspace::Problem) {
+        // Non-reports are counted once per scan, not named one by one.
+        if p.kind == crate::workspace::ProblemKind::NotAReport {
+            return;
+        }
         let fresh = self
             .logged
             .lock()
@@ -105,6 +109,17 @@ impl WorkspaceEngine {
         let summary = self.ws.scan(THREADS, progress);
         for p in &summary.problems {
             self.log_problem(p);
+        }
+        let not_reports = summary
+            .problems
+            .iter()
+            .filter(|p| p.kind == crate::workspace::ProblemKind::NotAReport)
+            .count();
+        if not_reports > 0 {
+            self.log.info(format!(
+                "workspace index: {not_reports} file(s) left out: little or no Chinese text, not \
+                 reports (narrow the index with workspace.include in report-lsp.toml)"
+            ));
         }
         let docs: Vec<(Arc<str>, Arc<str>)> = self
             .ws

@@ -70,6 +70,8 @@ pub enum ProblemKind {
     Unreadable,
     /// A directory that could not be walked (a symlink loop, no permission).
     Walk,
+    /// Text, but not a Chinese report (see [`looks_like_report`]): left out.
+    NotAReport,
 }
 
 /// A file or folder that could not be indexed, and why.
@@ -295,9 +297,28 @@ pub fn read_one(path: &Path, max_size: u64) -> (Option<String>, Option<Problem>)
         return too_large(bytes.len() as u64);
     }
     match decode::decode(&bytes) {
-        Ok(d) => (Some(d.text), None),
+        Ok(d) if looks_like_report(&d.text) => (Some(d.text), None),
+        Ok(_) => problem(
+            ProblemKind::NotAReport,
+            "not indexed: little or no Chinese text, not a report".to_string(),
+        ),
         Err(e) => problem(ProblemKind::NotText, format!("not indexed: {e}")),
     }
+}
+
+/// Whether a text file can be a report: at least half of its letters are Chinese characters.
+/// A workspace rooted at a repository (`.git` is a root marker) holds READMEs, licences, lists
+/// of requirements and logs as `.txt` besides the reports; they stay out of the index (their
+/// passages would be compared, their figures listed). An empty file is kept: a new draft.
+pub fn looks_like_report(text: &str) -> bool {
+    let (mut cjk, mut letters) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if crate::analysis::text::is_cjk(c) {
+            cjk += 1;
+        }
+    }
+    cjk * 2 >= letters
 }
 
 fn not_regular(path: &Path, m: &std::fs::Metadata) -> (Option<String>, Option<Problem>) {

@@ -397,3 +397,46 @@ fn a_file_without_read_permission() {
     }
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
 }
+
+#[test]
+fn text_files_that_are_not_chinese_reports_stay_out_of_the_index() {
+    let tmp = Tmp::new("not-reports");
+    tmp.write(
+        "reports/2024.txt",
+        "各位代表：\n现在，我代表市人民政府向大会报告工作。\n".as_bytes(),
+    );
+    // A report quoting English names and figures is still a report.
+    tmp.write(
+        "reports/2025.txt",
+        "推进GDP核算改革，建设5G基站1.2万个，发展AI产业。\n".as_bytes(),
+    );
+    tmp.write("empty.txt", b"");
+    tmp.write("README.txt", b"How to build: run make. See LICENSE.txt.\n");
+    tmp.write("requirements.txt", b"jsonschema==4.23.0\nrequests>=2\n");
+    tmp.write(
+        "notes/mixed.txt",
+        "TODO: fix the build (构建) on Windows and macOS\n".as_bytes(),
+    );
+    let ws = workspace(&tmp, WorkspaceSettings::default());
+    let summary = ws.scan(2, &mut |_, _| {});
+    assert_eq!(
+        names(&ws, &tmp),
+        vec!["empty.txt", "reports/2024.txt", "reports/2025.txt"]
+    );
+    let mut left_out: Vec<String> = summary
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::NotAReport)
+        .map(|p| p.path.strip_prefix(&tmp.0).unwrap().display().to_string())
+        .collect();
+    left_out.sort();
+    assert_eq!(
+        left_out,
+        vec!["README.txt", "notes/mixed.txt", "requirements.txt"]
+    );
+    // A file that becomes a report joins on its next change.
+    let readme = tmp.write("README.txt", "本目录存放历年政府工作报告。\n".as_bytes());
+    let (change, problem) = ws.refresh(&readme);
+    assert!(change.is_some() && problem.is_none());
+    assert!(names(&ws, &tmp).contains(&"README.txt".to_string()));
+}

@@ -1,6 +1,7 @@
 // Runs report-lsp subcommands and shapes their output. No `vscode` import: unit-testable.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { english, type Translate } from './l10n';
 
 export interface CliResult {
   ok: boolean;
@@ -52,12 +53,15 @@ export function isMissingSubcommand(stderr: string, subcommand: string): boolean
   );
 }
 
-export function describeFailure(subcommand: string, result: CliResult): string {
+export function describeFailure(subcommand: string, result: CliResult, t: Translate = english): string {
   if (result.missingSubcommand) {
-    return `This report-lsp binary has no "${subcommand}" command yet; update the server (report-lsp --version shows which one runs).`;
+    return t(
+      'This report-lsp binary has no "{0}" command yet; update the server (report-lsp --version shows which one runs).',
+      subcommand,
+    );
   }
   const detail = result.stderr.trim().split('\n').slice(0, 5).join(' ');
-  return `report-lsp ${subcommand} failed: ${detail || 'no error output'}`;
+  return t('report-lsp {0} failed: {1}', subcommand, detail || t('no error output'));
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */

@@ -18,6 +18,8 @@ import { resolveServerPath } from './serverPath';
 import { buildServerSettings, type Properties, SECTION, serverKeys } from './settings';
 
 const EXCLUDED_KEY = 'reportLsp.excludedFiles';
+// Messages: English templates, translated from l10n/bundle.l10n.<locale>.json.
+const t = vscode.l10n.t;
 
 let client: LanguageClient | undefined;
 let ctx: vscode.ExtensionContext;
@@ -72,17 +74,20 @@ function isExcluded(uri: vscode.Uri): boolean {
 
 function serverPathOrError(): string | undefined {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const resolved = resolveServerPath({
-    configured: config.get<string>('server.path', ''),
-    extensionPath: ctx.extensionPath,
-    envPath: process.env.PATH,
-    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-  });
+  const resolved = resolveServerPath(
+    {
+      configured: config.get<string>('server.path', ''),
+      extensionPath: ctx.extensionPath,
+      envPath: process.env.PATH,
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    },
+    t,
+  );
   if (resolved.ok) {
     output.appendLine(`Using ${resolved.path} (${resolved.source})`);
     return resolved.path;
   }
-  void vscode.window.showErrorMessage(resolved.message, 'Open Settings').then((pick) => {
+  void vscode.window.showErrorMessage(resolved.message, t('Open Settings')).then((pick) => {
     if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'reportLsp.server.path');
   });
   return undefined;
@@ -132,7 +137,7 @@ async function start(): Promise<void> {
       if (value.kind === 'begin') {
         progress = { title: value.title, percentage: value.percentage };
       } else if (value.kind === 'report') {
-        progress = { title: progress?.title ?? 'Working', percentage: value.percentage ?? progress?.percentage };
+        progress = { title: progress?.title ?? t('Working'), percentage: value.percentage ?? progress?.percentage };
       } else {
         progress = undefined;
       }
@@ -143,7 +148,7 @@ async function start(): Promise<void> {
   try {
     await c.start();
   } catch (e) {
-    void vscode.window.showErrorMessage(`${CLIENT_NAME}: the server failed to start: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(t('{0}: the server failed to start: {1}', CLIENT_NAME, (e as Error).message));
   }
   updateStatus();
 }
@@ -175,15 +180,15 @@ function updateStatus(): void {
     return;
   }
   const state = client?.state;
-  const stateText = state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
+  const stateText = state === State.Running ? t('running') : state === State.Starting ? t('starting') : t('stopped');
   let text: string;
   if (progress) {
     const pct = progress.percentage !== undefined ? ` ${Math.round(progress.percentage)}%` : '';
     text = `$(sync~spin) Report: ${progress.title}${pct}`;
   } else if (state !== State.Running) {
-    text = state === State.Starting ? '$(loading~spin) Report' : '$(error) Report: stopped';
+    text = state === State.Starting ? '$(loading~spin) Report' : t('$(error) Report: stopped');
   } else if (editor && isExcluded(editor.document.uri)) {
-    text = '$(circle-slash) Report: off';
+    text = t('$(circle-slash) Report: off');
   } else {
     const n = editor
       ? vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE).length
@@ -191,15 +196,16 @@ function updateStatus(): void {
     text = n === 0 ? '$(pass) Report' : `$(warning) Report: ${n}`;
   }
   status.text = text;
-  const fileAction = editor && isExcluded(editor.document.uri) ? 'check this file again' : 'stop checking this file';
-  status.tooltip = `${CLIENT_NAME}: server ${stateText}. Click to ${fileAction}.`;
+  const fileAction =
+    editor && isExcluded(editor.document.uri) ? t('check this file again') : t('stop checking this file');
+  status.tooltip = t('{0}: server {1}. Click to {2}.', CLIENT_NAME, stateText, fileAction);
   status.show();
 }
 
 async function toggleFile(): Promise<void> {
   const editor = reportEditor();
   if (!editor) {
-    void vscode.window.showInformationMessage(`${CLIENT_NAME}: the active file does not match reportLsp.files.`);
+    void vscode.window.showInformationMessage(t('{0}: the active file does not match reportLsp.files.', CLIENT_NAME));
     return;
   }
   const doc = editor.document;
@@ -224,17 +230,17 @@ async function showTargets(): Promise<void> {
   const editor = reportEditor();
   const server = serverPathOrError();
   if (!editor || !server) {
-    if (!editor) void vscode.window.showInformationMessage(`${CLIENT_NAME}: open a report file first.`);
+    if (!editor) void vscode.window.showInformationMessage(t('{0}: open a report file first.', CLIENT_NAME));
     return;
   }
   const file = editor.document.uri.fsPath;
   // The editor's text, not the file: a modified document is not saved behind the user's back.
   const result = await targetsOfText(server, file, editor.document.getText());
   if (!result.ok) {
-    void vscode.window.showErrorMessage(describeFailure('targets', result));
+    void vscode.window.showErrorMessage(describeFailure('targets', result, t));
     return;
   }
-  const md = csvToMarkdown(result.stdout, `Targets: ${path.basename(file)}`);
+  const md = csvToMarkdown(result.stdout, t('Targets: {0}', path.basename(file)));
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
 }
@@ -243,24 +249,24 @@ async function showDuplicates(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const server = serverPathOrError();
   if (!folder || !server) {
-    if (!folder) void vscode.window.showInformationMessage(`${CLIENT_NAME}: open a folder first.`);
+    if (!folder) void vscode.window.showInformationMessage(t('{0}: open a folder first.', CLIENT_NAME));
     return;
   }
   const dir = folder.uri.fsPath;
   const result = await runCli(server, ['duplicates', dir, '--format', 'json'], dir, 300_000);
   if (!result.ok) {
-    void vscode.window.showErrorMessage(describeFailure('duplicates', result));
+    void vscode.window.showErrorMessage(describeFailure('duplicates', result, t));
     return;
   }
   let clusters;
   try {
     clusters = parseDuplicates(result.stdout);
   } catch (e) {
-    void vscode.window.showErrorMessage(`${CLIENT_NAME}: cannot read duplicates output: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(t('{0}: cannot read duplicates output: {1}', CLIENT_NAME, (e as Error).message));
     return;
   }
   if (clusters.length === 0) {
-    void vscode.window.showInformationMessage(`${CLIENT_NAME}: no duplicate passages in ${folder.name}.`);
+    void vscode.window.showInformationMessage(t('{0}: no duplicate passages in {1}.', CLIENT_NAME, folder.name));
     return;
   }
   type Item = vscode.QuickPickItem & { file?: string; line?: number };
@@ -273,7 +279,7 @@ async function showDuplicates(): Promise<void> {
     }
   });
   const pick = await vscode.window.showQuickPick(items, {
-    title: `${clusters.length} duplicate clusters`,
+    title: t('{0} duplicate clusters', clusters.length),
     matchOnDetail: true,
   });
   if (pick?.file) {
@@ -298,7 +304,7 @@ async function fixAll(): Promise<void> {
     )) ?? [];
   const action = actions.find((a) => a.kind && kind.contains(a.kind));
   if (!action) {
-    void vscode.window.showInformationMessage(`${CLIENT_NAME}: nothing to fix in this file.`);
+    void vscode.window.showInformationMessage(t('{0}: nothing to fix in this file.', CLIENT_NAME));
     return;
   }
   if (action.edit) await vscode.workspace.applyEdit(action.edit);

@@ -1,6 +1,7 @@
 // Locates the report-lsp executable. Kept free of `vscode` imports so it can be unit-tested.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { english, type Translate } from './l10n';
 
 export type ServerSource = 'setting' | 'bundled' | 'path';
 
@@ -43,7 +44,7 @@ export function executableName(platform: NodeJS.Platform): string {
  * then `report-lsp` on PATH. An explicit setting that points nowhere is an error rather
  * than a silent fallback, so a typo does not quietly run some other server.
  */
-export function resolveServerPath(input: ResolveInput): ResolveResult {
+export function resolveServerPath(input: ResolveInput, t: Translate = english): ResolveResult {
   const platform = input.platform ?? process.platform;
   const isExec = input.isExecutable ?? defaultIsExecutable;
   const p = platform === 'win32' ? path.win32 : path.posix;
@@ -58,9 +59,10 @@ export function resolveServerPath(input: ResolveInput): ResolveResult {
     if (isExec(candidate)) return { ok: true, path: candidate, source: 'setting' };
     return {
       ok: false,
-      message:
-        `reportLsp.server.path is set to "${configured}", but no executable exists there. ` +
-        'Fix the path in Settings, or clear it to use a bundled server or report-lsp on PATH.',
+      message: t(
+        'reportLsp.server.path is set to "{0}", but no executable exists there. Fix the path in Settings, or clear it to use a bundled server or report-lsp on PATH.',
+        configured,
+      ),
     };
   }
 
@@ -76,10 +78,9 @@ export function resolveServerPath(input: ResolveInput): ResolveResult {
 
   return {
     ok: false,
-    message:
-      'Cannot find the report-lsp server. Install it (`cargo install --path .` in the report-lsp ' +
-      'repository puts it on PATH) or set reportLsp.server.path to the binary, then run ' +
-      '"Report LSP: Restart Server".',
+    message: t(
+      'Cannot find the report-lsp server. Install the platform-specific extension package, which bundles it, or install report-lsp on PATH (a prebuilt binary, or `cargo install --path .` in the report-lsp repository), or set reportLsp.server.path to the binary; then run "Report LSP: Restart Server".',
+    ),
   };
 }
 

@@ -21,7 +21,11 @@ static META: RuleMeta = RuleMeta {
           conspicuous in print and break search. The table holds only characters whose \
           traditional form is never a standard simplified character and maps to exactly one \
           simplified form (干/乾/幹, 于/於, 著/着 and the like are left out), so the fix is always \
-          right. A document written in traditional characters throughout is not checked.",
+          right. A document written in traditional characters is not checked, however short: \
+          one whose traditional forms are at least as many as the simplified forms of the same \
+          characters (a simplified text writes `国`, `发`, `们` far more often than a \
+          traditional form slips in), or one with 20 or more traditional forms making over 1% \
+          of its Chinese characters.",
     example: "加紧推进国际消费中心城市建設   ← 繁体字“設”应为“设”",
 };
 
@@ -229,10 +233,36 @@ fn simplified(c: char) -> Option<char> {
         .map(|i| sorted[i].1)
 }
 
-/// A document with more table hits than this share of its CJK characters is written in
-/// traditional characters and is not checked.
+/// Whether `c` is the simplified form of a table entry (`设` for `設`).
+fn is_simplified_form(c: char) -> bool {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        let mut bits = vec![0u64; 1024];
+        for (_, s) in TABLE {
+            let n = *s as usize;
+            if n < 65536 {
+                bits[n / 64] |= 1 << (n % 64);
+            }
+        }
+        bits
+    });
+    let n = c as usize;
+    n < 65536 && bits[n / 64] & (1 << (n % 64)) != 0
+}
+
+/// A document whose traditional forms are at least as many as the simplified forms of the same
+/// characters is written in traditional characters, however short, and is not checked. (A
+/// simplified text uses the simplified forms far more often than it lets a traditional one slip
+/// in: `国`, `发`, `们` are everywhere.)
+fn written_in_traditional(hits: usize, simplified_forms: usize) -> bool {
+    hits > 0 && hits >= simplified_forms
+}
+
+/// A long document with more table hits than this share of its CJK characters is taken as
+/// written in traditional characters too (a mixed text, say, quoting a traditional source at
+/// length)…
 const TRADITIONAL_SHARE: f64 = 0.01;
-/// Fewer hits than this are always reported, whatever the share.
+/// …once it has at least this many hits.
 const ALWAYS_REPORT: usize = 20;
 
 impl Rule for VariantCharacter {
@@ -243,6 +273,7 @@ impl Rule for VariantCharacter {
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
         let text: &str = &analysis.text;
         let mut cjk = 0usize;
+        let mut simplified_forms = 0usize;
         let mut hits: Vec<(usize, char, char)> = Vec::new();
         for (k, c) in text.char_indices() {
             // CJK ideographs of the BMP are three bytes, U+4E00.. starting with E4–E9.
@@ -252,9 +283,13 @@ impl Rule for VariantCharacter {
             cjk += 1;
             if let Some(s) = simplified(c) {
                 hits.push((k, c, s));
+            } else if is_simplified_form(c) {
+                simplified_forms += 1;
             }
         }
-        if hits.len() >= ALWAYS_REPORT && hits.len() as f64 > cjk as f64 * TRADITIONAL_SHARE {
+        if written_in_traditional(hits.len(), simplified_forms)
+            || (hits.len() >= ALWAYS_REPORT && hits.len() as f64 > cjk as f64 * TRADITIONAL_SHARE)
+        {
             return;
         }
         for (k, t, s) in hits {
@@ -318,6 +353,15 @@ mod tests {
         let traditional =
             "政府工作報告。過去一年，我們堅持穩中求進，經濟發展實現新的進展，".repeat(5);
         assert!(check(&traditional).is_empty());
+    }
+
+    #[test]
+    fn a_short_traditional_document_is_not_reported() {
+        // Fewer than 20 traditional forms: the share rule alone would report each of them.
+        assert!(check("政府工作報告。過去一年，我們堅持穩中求進。").is_empty());
+        assert!(check("國務院關於發展實體經濟的意見").is_empty());
+        // One slip in a short simplified text still is.
+        assert_eq!(check("我们坚持稳中求进，国家发展實现新进展。").len(), 1);
     }
 
     #[test]
