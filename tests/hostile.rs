@@ -528,3 +528,70 @@ fn unreadable_did_change_is_refused_until_a_full_text_resynchronises() {
     assert!(top[2].contains("保障措施"), "{top:?}");
     s.shutdown();
 }
+
+#[test]
+fn a_client_that_stops_reading_does_not_grow_the_server() {
+    let mut child = Command::new(common::BIN)
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped()) // never read
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let dog = Watchdog::new(child.id(), 400);
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut text = String::new();
+    for i in 1..=3000 {
+        text.push_str(&format!("{i}. 第{i}项任务：城镇登记失业率控制在3%以内。\n"));
+    }
+    let uri = "file:///stalled.txt";
+    let writer = std::thread::spawn(move || {
+        let send = |w: &mut std::process::ChildStdin, v: serde_json::Value| {
+            std::io::Write::write_all(w, &frame(&v.to_string())).is_ok()
+        };
+        send(
+            &mut stdin,
+            json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}),
+        );
+        send(
+            &mut stdin,
+            json!({"jsonrpc":"2.0","method":"initialized","params":{}}),
+        );
+        send(
+            &mut stdin,
+            json!({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{
+            "textDocument":{"uri":uri,"languageId":"plaintext","version":1,"text":text}}}),
+        );
+        let started = Instant::now();
+        let mut id = 1;
+        // Writes block once the server stops reading: that is the back-pressure.
+        while started.elapsed() < Duration::from_secs(10) {
+            let ok = send(
+                &mut stdin,
+                json!({"jsonrpc":"2.0","id":id,"method":"textDocument/documentSymbol",
+                "params":{"textDocument":{"uri":uri}}}),
+            );
+            if !ok {
+                break;
+            }
+            id += 1;
+        }
+        id
+    });
+    // The writer thread may stay blocked in a write: it is given 15 s, then the server is killed.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !writer.is_finished() && Instant::now() < deadline && !dog.killed() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let peak = dog.peak();
+    let killed = dog.killed();
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdout);
+    assert!(
+        !killed,
+        "the server grew past 400 MB with a client not reading"
+    );
+    eprintln!("peak RSS {peak} MB");
+}

@@ -315,11 +315,11 @@ async fn publisher(
                 }
                 last.insert(uri.clone(), hash);
                 let head = publish_head(&uri, Some(version));
-                output.notify_parts(PUBLISH, &[&head, &json, b"}"]);
+                output.notify_latest(uri.as_str(), PUBLISH, &[&head, &json, b"}"]);
             }
             Job::Clear { uri } => {
                 last.remove(&uri);
-                output.notify_parts(PUBLISH, &[&publish_head(&uri, None), b"[]}"]);
+                output.notify_latest(uri.as_str(), PUBLISH, &[&publish_head(&uri, None), b"[]}"]);
             }
         }
     }
