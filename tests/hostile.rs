@@ -595,3 +595,84 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
     );
     eprintln!("peak RSS {peak} MB");
 }
+
+const FIXABLE: &str = "政府工作报告\n各位代表：\n一、回顾\n习近平总书记先后 10 次视察北京,推动建設。\n- 3 -\n三、任务\n正文。\n";
+
+fn set_readonly(path: &Path, readonly: bool) {
+    let mut p = std::fs::metadata(path).unwrap().permissions();
+    p.set_readonly(readonly);
+    std::fs::set_permissions(path, p).unwrap();
+}
+
+fn fix_cli(args: &[&str]) -> Run {
+    let mut all = vec!["fix"];
+    all.extend_from_slice(args);
+    run_cli(&all, Duration::from_secs(20), 300)
+}
+
+#[test]
+fn fix_write_respects_read_only_files_links_and_fixed_copies() {
+    let dir = TempDir::new("fixwrite");
+    let d = dir.path();
+
+    // A read-only file is refused, not replaced.
+    let ro = write(d, "ro.txt", FIXABLE);
+    set_readonly(&ro, true);
+    let run = fix_cli(&["--write", ro.to_str().unwrap()]);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), FIXABLE);
+    assert!(!d.join("ro.txt.bak").exists());
+    set_readonly(&ro, false);
+
+    // A symlink is written through: the link stays a link, the file it leads to is fixed.
+    let real = write(d, "real/target.txt", FIXABLE);
+    let link = d.join("link.txt");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let run = fix_cli(&["--write", link.to_str().unwrap()]);
+    assert_eq!(run.status.and_then(|s| s.code()), Some(0), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_ne!(std::fs::read_to_string(&real).unwrap(), FIXABLE);
+
+    // Hard links: refused with the reason (a rename would split them).
+    let a = write(d, "a.txt", FIXABLE);
+    let b = d.join("b.txt");
+    std::fs::hard_link(&a, &b).unwrap();
+    let run = fix_cli(&["--write", a.to_str().unwrap()]);
+    assert!(run.stderr.contains("hard links"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), FIXABLE);
+
+    // Copy mode: an existing read-only .fixed.txt is not overwritten.
+    let c = write(d, "c.txt", FIXABLE);
+    let copy = write(d, "c.fixed.txt", "mine\n");
+    set_readonly(&copy, true);
+    let run = fix_cli(&[c.to_str().unwrap()]);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), "mine\n");
+    set_readonly(&copy, false);
+}
+
+#[test]
+fn check_escapes_terminal_control_sequences() {
+    let dir = TempDir::new("escapes");
+    // An escape sequence inside a figure sentence that a rule quotes (full-width comma).
+    let mut text =
+        "政府工作报告\n一、回顾\n推动建设\u{1b}]0;pwned\u{7}北京,加快发展。\n".to_string();
+    // Enough ordinary text that the file is not taken for a binary one.
+    text.push_str(&"全年经济运行总体平稳，发展质量稳步提升。\n".repeat(40));
+    // …and in the file name, which every finding line starts with.
+    let f = write(dir.path(), "esc\u{1b}[2J\u{1b}]0;pwned\u{7}.txt", &text);
+    let run = run_cli(
+        &["check", f.to_str().unwrap()],
+        Duration::from_secs(20),
+        300,
+    );
+    assert!(!run.stdout.is_empty(), "{}", run.stderr);
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'),
+        "{:?}",
+        run.stdout
+    );
+}
