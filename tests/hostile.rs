@@ -676,3 +676,29 @@ fn check_escapes_terminal_control_sequences() {
         run.stdout
     );
 }
+
+#[test]
+fn a_fifty_mb_did_open_is_not_analysed_and_stays_small() {
+    let mut s = Server::spawn(json!({}));
+    let dog = Watchdog::new(s.pid(), 1200);
+    s.initialize(&Options::default());
+    let line = "主要预期目标是：地区生产总值增长6.5%左右，城镇登记失业率控制在3%以内。\n";
+    let text = line.repeat(50_000_000 / line.len());
+    let uri = "file:///huge.txt";
+    s.open(uri, &text, 1);
+    drop(text);
+    let d = s.wait_for_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == uri,
+        Duration::from_secs(60),
+    );
+    let items = d["diagnostics"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("maxFileSize"));
+    assert!(!dog.killed(), "over 1200 MB");
+    eprintln!("peak RSS {} MB", dog.peak());
+    s.shutdown();
+}
