@@ -528,3 +528,177 @@ fn unreadable_did_change_is_refused_until_a_full_text_resynchronises() {
     assert!(top[2].contains("保障措施"), "{top:?}");
     s.shutdown();
 }
+
+#[test]
+fn a_client_that_stops_reading_does_not_grow_the_server() {
+    let mut child = Command::new(common::BIN)
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped()) // never read
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let dog = Watchdog::new(child.id(), 400);
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut text = String::new();
+    for i in 1..=3000 {
+        text.push_str(&format!("{i}. 第{i}项任务：城镇登记失业率控制在3%以内。\n"));
+    }
+    let uri = "file:///stalled.txt";
+    let writer = std::thread::spawn(move || {
+        let send = |w: &mut std::process::ChildStdin, v: serde_json::Value| {
+            std::io::Write::write_all(w, &frame(&v.to_string())).is_ok()
+        };
+        send(
+            &mut stdin,
+            json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}),
+        );
+        send(
+            &mut stdin,
+            json!({"jsonrpc":"2.0","method":"initialized","params":{}}),
+        );
+        send(
+            &mut stdin,
+            json!({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{
+            "textDocument":{"uri":uri,"languageId":"plaintext","version":1,"text":text}}}),
+        );
+        let started = Instant::now();
+        let mut id = 1;
+        // Writes block once the server stops reading: that is the back-pressure.
+        while started.elapsed() < Duration::from_secs(10) {
+            let ok = send(
+                &mut stdin,
+                json!({"jsonrpc":"2.0","id":id,"method":"textDocument/documentSymbol",
+                "params":{"textDocument":{"uri":uri}}}),
+            );
+            if !ok {
+                break;
+            }
+            id += 1;
+        }
+        id
+    });
+    // The writer thread may stay blocked in a write: it is given 15 s, then the server is killed.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !writer.is_finished() && Instant::now() < deadline && !dog.killed() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let peak = dog.peak();
+    let killed = dog.killed();
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdout);
+    assert!(
+        !killed,
+        "the server grew past 400 MB with a client not reading"
+    );
+    eprintln!("peak RSS {peak} MB");
+}
+
+const FIXABLE: &str = "政府工作报告\n各位代表：\n一、回顾\n习近平总书记先后 10 次视察北京,推动建設。\n- 3 -\n三、任务\n正文。\n";
+
+fn set_readonly(path: &Path, readonly: bool) {
+    let mut p = std::fs::metadata(path).unwrap().permissions();
+    p.set_readonly(readonly);
+    std::fs::set_permissions(path, p).unwrap();
+}
+
+fn fix_cli(args: &[&str]) -> Run {
+    let mut all = vec!["fix"];
+    all.extend_from_slice(args);
+    run_cli(&all, Duration::from_secs(20), 300)
+}
+
+#[test]
+fn fix_write_respects_read_only_files_links_and_fixed_copies() {
+    let dir = TempDir::new("fixwrite");
+    let d = dir.path();
+
+    // A read-only file is refused, not replaced.
+    let ro = write(d, "ro.txt", FIXABLE);
+    set_readonly(&ro, true);
+    let run = fix_cli(&["--write", ro.to_str().unwrap()]);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), FIXABLE);
+    assert!(!d.join("ro.txt.bak").exists());
+    set_readonly(&ro, false);
+
+    // A symlink is written through: the link stays a link, the file it leads to is fixed.
+    let real = write(d, "real/target.txt", FIXABLE);
+    let link = d.join("link.txt");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let run = fix_cli(&["--write", link.to_str().unwrap()]);
+    assert_eq!(run.status.and_then(|s| s.code()), Some(0), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_ne!(std::fs::read_to_string(&real).unwrap(), FIXABLE);
+
+    // Hard links: refused with the reason (a rename would split them).
+    let a = write(d, "a.txt", FIXABLE);
+    let b = d.join("b.txt");
+    std::fs::hard_link(&a, &b).unwrap();
+    let run = fix_cli(&["--write", a.to_str().unwrap()]);
+    assert!(run.stderr.contains("hard links"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), FIXABLE);
+
+    // Copy mode: an existing read-only .fixed.txt is not overwritten.
+    let c = write(d, "c.txt", FIXABLE);
+    let copy = write(d, "c.fixed.txt", "mine\n");
+    set_readonly(&copy, true);
+    let run = fix_cli(&[c.to_str().unwrap()]);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), "mine\n");
+    set_readonly(&copy, false);
+}
+
+#[test]
+fn check_escapes_terminal_control_sequences() {
+    let dir = TempDir::new("escapes");
+    // An escape sequence inside a figure sentence that a rule quotes (full-width comma).
+    let mut text =
+        "政府工作报告\n一、回顾\n推动建设\u{1b}]0;pwned\u{7}北京,加快发展。\n".to_string();
+    // Enough ordinary text that the file is not taken for a binary one.
+    text.push_str(&"全年经济运行总体平稳，发展质量稳步提升。\n".repeat(40));
+    // …and in the file name, which every finding line starts with.
+    let f = write(dir.path(), "esc\u{1b}[2J\u{1b}]0;pwned\u{7}.txt", &text);
+    let run = run_cli(
+        &["check", f.to_str().unwrap()],
+        Duration::from_secs(20),
+        300,
+    );
+    assert!(!run.stdout.is_empty(), "{}", run.stderr);
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'),
+        "{:?}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_fifty_mb_did_open_is_not_analysed_and_stays_small() {
+    let mut s = Server::spawn(json!({}));
+    let dog = Watchdog::new(s.pid(), 1200);
+    s.initialize(&Options::default());
+    let line = "主要预期目标是：地区生产总值增长6.5%左右，城镇登记失业率控制在3%以内。\n";
+    let text = line.repeat(50_000_000 / line.len());
+    let uri = "file:///huge.txt";
+    s.open(uri, &text, 1);
+    drop(text);
+    let d = s.wait_for_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == uri,
+        Duration::from_secs(60),
+    );
+    let items = d["diagnostics"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("maxFileSize"));
+    assert!(!dog.killed(), "over 1200 MB");
+    eprintln!("peak RSS {} MB", dog.peak());
+    s.shutdown();
+}

@@ -36,9 +36,67 @@ fn backup_path(path: &Path) -> Option<PathBuf> {
         .find(|p| !p.exists())
 }
 
+/// What identifies one version of a file: a replacement or an edit by another program changes
+/// at least one of these.
+#[derive(Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    id: (u64, u64),
+}
+
+fn stamp(path: &Path) -> io::Result<Stamp> {
+    let m = fs::metadata(path)?;
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    };
+    #[cfg(not(unix))]
+    let id = (0, 0);
+    Ok(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+        id,
+    })
+}
+
+/// Why a file must not be rewritten in place, if it must not: read-only (the user said so), or
+/// more than one hard link (a rename would silently split them).
+fn refuse_in_place(path: &Path) -> Option<String> {
+    let m = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Some(e.to_string()),
+    };
+    if m.permissions().readonly() {
+        return Some("the file is read-only".to_string());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if m.nlink() > 1 {
+            return Some(format!(
+                "the file has {} hard links and rewriting it would split them (use the fixed copy instead)",
+                m.nlink()
+            ));
+        }
+    }
+    None
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so that
 /// `path` holds either its old or its new content, never a partial write.
 fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_file_checked(path, bytes, || Ok(()))
+}
+
+/// [`replace_file`], with `check` run after the new content is on disk and right before the
+/// rename: an error from it leaves `path` as it is.
+fn replace_file_checked(
+    path: &Path,
+    bytes: &[u8],
+    check: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
     let name = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -51,6 +109,7 @@ fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         if let Ok(meta) = fs::metadata(path) {
             fs::set_permissions(&tmp, meta.permissions())?;
         }
+        check()?;
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -96,6 +155,31 @@ pub fn fix(args: &FixArgs) -> ExitCode {
                 eprintln!("report-lsp: {shown}: nothing to fix");
                 continue;
             }
+            // A link is written through: the file it leads to is fixed, the link kept.
+            let real = match fs::canonicalize(path) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("report-lsp: {shown}: {e}; file left unchanged");
+                    trouble = true;
+                    continue;
+                }
+            };
+            let path = &real;
+            if let Some(why) = refuse_in_place(path) {
+                eprintln!("report-lsp: {shown}: not rewritten: {why}; file left unchanged");
+                trouble = true;
+                continue;
+            }
+            // What is on disk now must be what was fixed, and must stay so until the rename.
+            let before = stamp(path);
+            let same = crate::decode::read_file(path).is_ok_and(|d| d.text == decoded.text);
+            let Some(before) = before.ok().filter(|_| same) else {
+                eprintln!(
+                    "report-lsp: {shown}: changed on disk since it was read; file left unchanged"
+                );
+                trouble = true;
+                continue;
+            };
             let Some(backup) = backup_path(path) else {
                 eprintln!("report-lsp: {shown}: no free backup name; file left unchanged");
                 trouble = true;
@@ -109,7 +193,15 @@ pub fn fix(args: &FixArgs) -> ExitCode {
                 trouble = true;
                 continue;
             }
-            match replace_file(path, &bytes) {
+            let unchanged = || {
+                match stamp(path) {
+                Ok(now) if now == before => Ok(()),
+                _ => Err(io::Error::other(
+                    "another program changed or replaced it while it was being fixed; its version is kept",
+                )),
+            }
+            };
+            match replace_file_checked(path, &bytes, unchanged) {
                 Ok(()) => eprintln!(
                     "report-lsp: {shown}: {} edit(s) in {} pass(es); original kept as {}",
                     result.edits_applied,
@@ -117,13 +209,22 @@ pub fn fix(args: &FixArgs) -> ExitCode {
                     backup.display()
                 ),
                 Err(e) => {
-                    eprintln!("report-lsp: {shown}: cannot write: {e}; file left unchanged");
+                    eprintln!("report-lsp: {shown}: not rewritten: {e}; file left unchanged");
+                    let _ = fs::remove_file(&backup);
                     trouble = true;
                 }
             }
             continue;
         }
         let copy = fixed_copy_path(path);
+        if fs::metadata(&copy).is_ok_and(|m| m.permissions().readonly()) {
+            eprintln!(
+                "report-lsp: {shown}: {} is read-only; not overwritten",
+                copy.display()
+            );
+            trouble = true;
+            continue;
+        }
         match replace_file(&copy, &bytes) {
             Ok(()) => eprintln!(
                 "report-lsp: {shown}: {} edit(s) in {} pass(es); fixed copy written to {}",
@@ -165,6 +266,33 @@ mod tests {
         assert_eq!(backup_path(&file), Some(dir.join("r.txt.bak")));
         fs::write(dir.join("r.txt.bak"), "x").unwrap();
         assert_eq!(backup_path(&file), Some(dir.join("r.txt.bak.1")));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Another program replaces the file between the read and the rename: its version stays,
+    /// and no temporary file is left behind.
+    #[test]
+    fn a_file_replaced_before_the_rename_is_kept() {
+        let dir = std::env::temp_dir().join(format!("report-lsp-race-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("r.txt");
+        fs::write(&file, "ours\n").unwrap();
+        let before = stamp(&file).unwrap();
+        let other = dir.join("other.txt");
+        let result = replace_file_checked(&file, b"fixed\n", || {
+            // The other program writes its version and renames it over the file.
+            fs::write(&other, "theirs\n").unwrap();
+            fs::rename(&other, &file).unwrap();
+            match stamp(&file) {
+                Ok(now) if now == before => Ok(()),
+                _ => Err(io::Error::other("changed")),
+            }
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read_to_string(&file).unwrap(), "theirs\n");
+        let left: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -238,10 +238,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                     let (line, col) = to_cli(&rope, f.range.start);
                     let _ = writeln!(
                         out,
-                        "{path}:{line}:{col}: {}[{}] {}",
+                        "{}:{line}:{col}: {}[{}] {}",
+                        for_terminal(&path),
                         f.severity.as_str(),
                         f.code,
-                        f.message.get(lang)
+                        for_terminal(f.message.get(lang))
                     );
                     for r in &f.related {
                         let rr = r
@@ -254,7 +255,12 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                             .file
                             .as_deref()
                             .map_or_else(|| path.clone(), str::to_string);
-                        let _ = writeln!(out, "    {rp}:{rl}:{rc}: note: {}", r.message.get(lang));
+                        let _ = writeln!(
+                            out,
+                            "    {}:{rl}:{rc}: note: {}",
+                            for_terminal(&rp),
+                            for_terminal(r.message.get(lang))
+                        );
                     }
                 }
             }
@@ -537,4 +543,22 @@ pub fn duplicates(args: &DuplicatesArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Report text (quoted in messages) and file names made safe for a terminal: control characters
+/// other than tab (an ESC opening an escape sequence, a carriage return overwriting the line,
+/// C1 controls) are shown escaped, as `\u{1b}`.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

@@ -193,6 +193,26 @@ pub fn compute(
     log: &Logger,
     engine: &WorkspaceEngine,
 ) -> (Vec<Diagnostic>, bool) {
+    // The workspace cap applies to open documents too: analysing a 50 MB paste cost gigabytes.
+    let size = snapshot.rope.len_bytes() as u64;
+    let max = config.workspace.max_file_size;
+    if size > max {
+        log.warn(format!(
+            "{}: not checked: {size} bytes is more than workspace.maxFileSize ({max})",
+            snapshot.uri
+        ));
+        let message = crate::analysis::finding::Text::new(
+            format!("文档过大（{size} 字节，超过 workspace.maxFileSize {max}），未检查"),
+            format!("Document too large to check ({size} bytes, workspace.maxFileSize is {max})"),
+        );
+        let diagnostic = tower_lsp::lsp_types::Diagnostic {
+            severity: Some(tower_lsp::lsp_types::DiagnosticSeverity::INFORMATION),
+            source: Some(convert::SOURCE.to_string()),
+            message: message.get(config.language).to_string(),
+            ..Default::default()
+        };
+        return (vec![diagnostic], false);
+    }
     // One copy of the text, shared by both threads.
     let text: Arc<str> = Arc::from(snapshot.text());
     std::thread::scope(|scope| {
@@ -315,11 +335,11 @@ async fn publisher(
                 }
                 last.insert(uri.clone(), hash);
                 let head = publish_head(&uri, Some(version));
-                output.notify_parts(PUBLISH, &[&head, &json, b"}"]);
+                output.notify_latest(uri.as_str(), PUBLISH, &[&head, &json, b"}"]);
             }
             Job::Clear { uri } => {
                 last.remove(&uri);
-                output.notify_parts(PUBLISH, &[&publish_head(&uri, None), b"[]}"]);
+                output.notify_latest(uri.as_str(), PUBLISH, &[&publish_head(&uri, None), b"[]}"]);
             }
         }
     }
