@@ -59,22 +59,34 @@ step "vscode: settings match report-lsp settings-schema" vscode npm run --silent
 
 check_vsix() {
   cd "$VSCODE" || return 1
-  rm -f report-lsp.vsix
-  npm run --silent package || return 1
-  # The bundle must stand alone: no node_modules, vscode left external.
-  local listing size
-  listing="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' report-lsp.vsix)" || return 1
+  rm -f report-lsp*.vsix
+  # The server to bundle: the dist build when there is one (what a release ships), else the
+  # server under test.
+  REPORT_LSP_BIN="${REPORT_LSP_VSIX_BIN:-$REPORT_LSP_BIN}" npm run --silent package || return 1
+  local vsix listing size target
+  target="$(node -p 'process.platform + "-" + process.arch')" || return 1
+  vsix="report-lsp-$target.vsix"
+  # The bundle must stand alone: no node_modules, vscode left external; the server inside.
+  listing="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$vsix")" || return 1
   echo "$listing"
   grep -qx 'extension/dist/extension.js' <<<"$listing" || { echo "dist/extension.js missing"; return 1; }
   grep -qx 'extension/package.json' <<<"$listing" || { echo "package.json missing"; return 1; }
+  grep -qx 'extension/server/report-lsp' <<<"$listing" || { echo "server/report-lsp missing"; return 1; }
   # Chinese: the manifest's strings and the messages.
   grep -qx 'extension/package.nls.zh-cn.json' <<<"$listing" || { echo "package.nls.zh-cn.json missing"; return 1; }
   grep -qx 'extension/l10n/bundle.l10n.zh-cn.json' <<<"$listing" || { echo "l10n bundle missing"; return 1; }
   if grep -q 'node_modules' <<<"$listing"; then echo "node_modules packaged"; return 1; fi
   if ! grep -q 'require("vscode")' dist/extension.js; then echo "vscode is not external"; return 1; fi
-  size=$(stat -c %s report-lsp.vsix) || return 1
+  size=$(stat -c %s "$vsix") || return 1
   echo "vsix size: $size bytes"
-  ((size < 1000000)) || { echo "vsix too large"; return 1; }
+  # A stripped release server packs to a few MB; the debug build to tens.
+  ((size < ${REPORT_LSP_VSIX_MAX:-100000000})) || { echo "vsix too large"; return 1; }
+  # Unpacked as VS Code does: the bundled server is found first and runs.
+  local dir
+  dir="$(mktemp -d)" || return 1
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$vsix" "$dir" || return 1
+  REPORT_LSP_VSIX_DIR="$dir" node --test out/test/package/ || { rm -rf "$dir"; return 1; }
+  rm -rf "$dir"
 }
 step "vscode: npm run package (.vsix)" check_vsix
 
@@ -100,6 +112,31 @@ nvim_test() {
     timeout 240 "$CACHE/nvim" --headless -u NONE -i NONE -l editors/nvim/test/lsp_test.lua
 }
 step "nvim: headless plugin test against report-lsp" nvim_test
+
+# The release setup (dist-workspace.toml, wix/): cargo-dist from PyPI checks that the generated
+# files are current and plans a release, without building it (docs/release.md).
+install_dist() {
+  local venv="$CACHE/dist-0.33.0"
+  if [[ ! -x "$venv/bin/dist" ]]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" || return 1
+    "$venv/bin/pip" install --quiet --disable-pip-version-check astral-dev-toolchain-cargo-dist==0.33.0 || return 1
+  fi
+  "$venv/bin/dist" --version
+}
+step "dist: install cargo-dist 0.33.0 from PyPI" install_dist
+dist_check() {
+  cd "$ROOT" || return 1
+  "$CACHE/dist-0.33.0/bin/dist" generate --check || return 1
+  local plan
+  plan="$("$CACHE/dist-0.33.0/bin/dist" plan)" || return 1
+  echo "$plan"
+  for artefact in report-lsp-x86_64-unknown-linux-gnu.tar.xz report-lsp-aarch64-apple-darwin.tar.xz \
+    report-lsp-x86_64-pc-windows-msvc.zip report-lsp-x86_64-pc-windows-msvc.msi; do
+    grep -q "$artefact" <<<"$plan" || { echo "the release plan lacks $artefact"; return 1; }
+  done
+}
+step "dist: generate --check and plan" dist_check
 
 # SARIF from `check --format sarif`, validated against the vendored SARIF 2.1.0 schema.
 sarif_schema() {

@@ -300,3 +300,38 @@ fn check_summary_is_in_the_language_of_the_findings() {
         "report-lsp: 2 file(s), 1 finding(s): 0 error, 1 warning, 0 info, 0 hint, 1 unreadable"
     );
 }
+
+/// The README's first screen is the real output of its first command.
+#[test]
+fn readme_first_screen_is_the_output_of_its_command() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("<!-- first-screen")
+        .expect("first-screen marker");
+    let end = readme.find("<!-- /first-screen -->").expect("end marker");
+    let block = &readme[start..end];
+    let body = block
+        .split_once("```text\n")
+        .and_then(|(_, rest)| rest.rsplit_once("```"))
+        .map(|(b, _)| b)
+        .expect("a text block");
+    assert!(readme[..start].contains("report-lsp check examples/"));
+    let r = run(&["check", "examples/"]);
+    assert_eq!(r.code, 0, "no errors in the examples");
+    let shown = format!("{}{}", r.stdout, r.stderr);
+    if body != shown && std::env::var_os("UPDATE_EXPECT").is_some() {
+        // Refreshed like the golden files: `UPDATE_EXPECT=1 cargo test --test cli_editors`.
+        let at = start + block.find("```text\n").unwrap() + "```text\n".len();
+        let updated = format!("{}{shown}{}", &readme[..at], &readme[at + body.len()..]);
+        std::fs::write("README.md", updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        body, shown,
+        "README.md's first screen is out of date (UPDATE_EXPECT=1 refreshes it)"
+    );
+    // Warnings come before the info finding.
+    let first_info = shown.find(": info[").unwrap();
+    assert!(shown[..first_info].contains(": warning["));
+    assert!(!shown[first_info..].contains(": warning["));
+}

@@ -14,7 +14,7 @@ import {
 import { csvToMarkdown, describeFailure, parseDuplicates, runCli, targetsOfText } from './cli';
 import { CLIENT_ID, CLIENT_NAME, configurationResult, DIAGNOSTIC_SOURCE, SERVER_ARGS } from './clientConfig';
 import { documentSelector, Exclusions } from './files';
-import { resolveServerPath } from './serverPath';
+import { makeBundledExecutable, resolveServerPath } from './serverPath';
 import { buildServerSettings, type Properties, SECTION, serverKeys } from './settings';
 
 const EXCLUDED_KEY = 'reportLsp.excludedFiles';
@@ -74,6 +74,7 @@ function isExcluded(uri: vscode.Uri): boolean {
 
 function serverPathOrError(): string | undefined {
   const config = vscode.workspace.getConfiguration(SECTION);
+  makeBundledExecutable(ctx.extensionPath);
   const resolved = resolveServerPath(
     {
       configured: config.get<string>('server.path', ''),

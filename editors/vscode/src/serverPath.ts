@@ -84,6 +84,22 @@ export function resolveServerPath(input: ResolveInput, t: Translate = english): 
   };
 }
 
+/**
+ * The bundled server's executable bit, in case the .vsix was unpacked without it: a bundled
+ * binary that cannot be run would be passed over for an older one on PATH. Returns whether it
+ * is (now) executable; false when there is none.
+ */
+export function makeBundledExecutable(extensionPath: string, platform: NodeJS.Platform = process.platform): boolean {
+  const file = path.join(extensionPath, 'server', executableName(platform));
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    if (platform !== 'win32') fs.chmodSync(file, 0o755);
+    return defaultIsExecutable(file);
+  } catch {
+    return false;
+  }
+}
+
 function expandHome(file: string): string {
   const home = process.env.HOME ?? process.env.USERPROFILE;
   if (home && (file === '~' || file.startsWith('~/'))) return home + file.slice(1);
