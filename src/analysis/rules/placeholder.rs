@@ -30,7 +30,8 @@ pub static META: RuleMeta = RuleMeta {
           with 待核实, 待补充, 待定, 待确认, 待完善, 待更新, 待填 or 此处. The command \
           `report-lsp placeholders DIR` and the editor command \"List placeholders\" list every \
           placeholder of a workspace.",
-    example: "全年地区生产总值增长XX%，城镇新增就业（待补充）万人。   ← “XX”“（待补充）”付印前须补全",
+    example:
+        "全年地区生产总值增长XX%，城镇新增就业（待补充）万人。   ← “XX”“（待补充）”付印前须补全",
 };
 
 /// One placeholder: its byte range and text.
