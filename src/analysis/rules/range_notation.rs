@@ -28,7 +28,9 @@ pub static META: RuleMeta = RuleMeta {
           with the wave dash `～`, not the hyphen, which is for codes, dates and phone numbers. \
           The rule reads ranges whose second value ends in `%`, `万`, `亿` or `万亿`, joined \
           by `~`, `～`, `〜`, `—` (the missing unit only), `-` or `–`. The fix inserts the unit \
-          the second value already has and replaces a hyphen with `～`.",
+          the second value already has and replaces a hyphen with `～`. Measured over ../shared/corpus-scale/ (753 reports): 58 findings (published reports \
+          do write 5%-6% and 9—11%); a seeded sample of 25 read: 25 true \
+          (tests/verdicts/range-notation.tsv).",
     example: "地区生产总值增长7.5-8.0%   ← 应为“7.5%～8.0%”\n\
               投资9~16亿元   ← 应为“9亿~16亿元”",
 };

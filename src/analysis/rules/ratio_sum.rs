@@ -27,7 +27,8 @@ pub static META: RuleMeta = RuleMeta {
           ratio of two or more numbers separated by `∶`, `：` or `:` only after a word that \
           makes it a structure (结构, 三次产业, 比重, 比例 within the clause before it), and only \
           when the sum is between 80 and 120 with every part below 100: other ratios (`1∶500`, \
-          `配套比例1∶1`) are left alone.",
+          `配套比例1∶1`) are left alone. Measured over ../shared/corpus-scale/ (753 reports): 1 finding, 1 true \
+          (majorcity-chongqing-2007, 12.3∶44.0∶44.7 as published) (tests/verdicts/ratio-sum.tsv).",
     example: "三次产业结构调整为3.1∶40.5∶57.4   ← 之和为101.0",
 };
 
