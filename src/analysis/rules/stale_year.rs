@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::analysis::finding::{Finding, Severity};
-use crate::analysis::report_year::{parse_year, plan_named, report_year};
+use crate::analysis::finding::{Finding, Related, Severity, Text};
+use crate::analysis::report_year::{evidence, parse_year, plan_named, report_year};
 use crate::analysis::Analysis;
 
 use super::{finding, Rule, RuleMeta};
@@ -28,7 +28,10 @@ pub static META: RuleMeta = RuleMeta {
           (`2024年工作回顾` → 2025) — and never from the file name; when those disagree or are \
           missing the rule says nothing. It reads `今年/明年/去年是…“十X五”…开局之年/第一年/\
           收官之年/最后一年` against the plan periods (十五 2001–2005 … 十五五 2026–2030), and \
-          `今年（YYYY年）`, `明年（YYYY年）` against the report's year. Measured over ../shared/corpus-scale/ (753 reports): 0 findings; of the 113 phrases \
+          `今年（YYYY年）`, `明年（YYYY年）` against the report's year; and, under a dateline (not of \
+          a November or December session), review headings that do not name the year before \
+          and plan headings that do not name the dateline's year (`2023年工作回顾` under \
+          `——2025年1月…`). Measured over ../shared/corpus-scale/ (753 reports): 0 findings; of the 113 phrases \
           `今年/明年/去年是…“十X五”…开局/收官之年`, all fit the report's year \
           (tests/verdicts/stale-year.tsv). The report's year: 45 of 45 right on a labelled sample \
           (BENCHMARKS.md).",
@@ -68,6 +71,7 @@ impl Rule for StaleYear {
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
         let text: &str = &analysis.text;
+        headings_against_dateline(text, out);
         if !text.contains("今年") && !text.contains("明年") && !text.contains("去年") {
             return;
         }
@@ -159,6 +163,50 @@ impl Rule for StaleYear {
     }
 }
 
+/// Review and plan headings whose year the dateline contradicts: a report read in January
+/// 2025 reviews 2024 and plans 2025, so `2023年工作回顾` or `2024年工作安排` under it is left
+/// over from last year's report (or the dateline is). November and December sessions are
+/// skipped (they may review the current year).
+fn headings_against_dateline(text: &str, out: &mut Vec<Finding>) {
+    let ev = evidence(text);
+    let Some(d) = ev.dateline else {
+        return;
+    };
+    if d.month >= 11 {
+        return;
+    }
+    let dateline = Related {
+        file: None,
+        range: d.at.0..d.at.1,
+        message: Text::new("题注日期", "dateline"),
+    };
+    let review = ev
+        .reviews
+        .iter()
+        .map(|r| (r, d.year - 1, ("回顾", "review")));
+    let plan = ev.plans.iter().map(|p| (p, d.year, ("安排", "plan")));
+    for (&(year, at), want, (zh, en)) in review.chain(plan) {
+        if year == want {
+            continue;
+        }
+        out.push(Finding {
+            related: vec![dateline.clone()],
+            ..finding(
+                &META,
+                at.0..at.1,
+                format!(
+                    "标题年份与题注日期不符：题注为{}年{}月，{zh}部分应为{want}年，此处为{year}年",
+                    d.year, d.month
+                ),
+                format!(
+                    "heading year inconsistent with the dateline ({}-{:02}): the {en} is of {want}, not {year}",
+                    d.year, d.month
+                ),
+            )
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +234,25 @@ mod tests {
         // Without a dateline, from the headings: reviews 2015, so the report is of 2016.
         let text = "一、2015年工作回顾\n二、2016年工作安排\n今年是“十二五”收官之年。\n";
         assert_eq!(check(text).len(), 1);
+    }
+
+    #[test]
+    fn headings_left_from_last_year() {
+        let text = "——2025年1月19日在重庆市第六届人民代表大会第三次会议上\n一、2023年工作回顾\n二、2025年主要任务\n";
+        assert_eq!(
+            check(text),
+            ["标题年份与题注日期不符：题注为2025年1月，回顾部分应为2024年，此处为2023年"]
+        );
+        let f = testing::findings(&StaleYear, text);
+        assert_eq!(&text[f[0].range.clone()], "2023");
+        assert_eq!(&text[f[0].related[0].range.clone()], "2025");
+        // province-heilongjiang-2005: a review heading naming 工作任务 is not a plan heading.
+        let text = "2005年黑龙江省政府工作报告\n——2005年1月25日在黑龙江省第十届人民代表大会第四次会议上\n一、以振兴老工业基地为契机，全面完成了2004年的工作任务\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        // Right headings; a December session reviewing its own year.
+        assert!(check(HEAD_2025).is_empty());
+        let text = "──2022年12月26日在济南市第十八届人民代表大会第一次会议上\n一、2022年工作回顾\n三、2023年重点工作安排\n";
+        assert!(check(text).is_empty());
     }
 
     #[test]
