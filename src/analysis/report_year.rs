@@ -172,6 +172,83 @@ const PLAN_WORDS: [&str; 10] = [
 
 /// The year the report is delivered in, or `None` when the text does not say it clearly.
 pub fn report_year(text: &str) -> Option<ReportYear> {
+    let Evidence {
+        dateline,
+        title,
+        reviews,
+        plans,
+    } = evidence(text);
+    let review = single(&reviews);
+    let plan_year = single(&plans);
+    // Two different review (or plan) years: the text is not one report's.
+    let headings_agree = !(review == Some(None) || plan_year == Some(None));
+    let review = review.flatten();
+    let plan_year = plan_year.flatten();
+
+    if let Some(Dateline { year, month, at }) = dateline {
+        // A December session reviews the current year; otherwise the previous one.
+        let review_ok = review.is_none_or(|(r, _)| r == year - 1 || (month >= 11 && r == year));
+        let plan_ok = plan_year.is_none_or(|(p, _)| p == year || (month >= 11 && p == year + 1));
+        return (headings_agree && review_ok && plan_ok).then_some(ReportYear {
+            year,
+            source: YearSource::Dateline,
+            at,
+        });
+    }
+    if !headings_agree {
+        return None;
+    }
+    if let Some((year, at)) = title {
+        let ok =
+            review.is_none_or(|(r, _)| r == year - 1) && plan_year.is_none_or(|(p, _)| p == year);
+        return ok.then_some(ReportYear {
+            year,
+            source: YearSource::Title,
+            at,
+        });
+    }
+    let year = match (review, plan_year) {
+        (Some((r, _)), Some((p, _))) if p == r + 1 => p,
+        (Some(_), Some(_)) => return None,
+        (Some((r, _)), None) => r + 1,
+        (None, Some((p, _))) => p,
+        (None, None) => return None,
+    };
+    let at = plan_year.or(review).map(|(_, at)| at)?;
+    Some(ReportYear {
+        year,
+        source: YearSource::Headings,
+        at,
+    })
+}
+
+/// The date under the title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dateline {
+    pub year: i32,
+    pub month: u32,
+    /// Byte range of the year.
+    pub at: (usize, usize),
+}
+
+/// A year and the byte range where it is written.
+pub type YearAt = (i32, (usize, usize));
+
+/// Every piece of evidence [`report_year`] weighs, for callers that need to see where they
+/// disagree (`stale-year` reports a review heading that a dateline contradicts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    pub dateline: Option<Dateline>,
+    /// A year in a title line naming 工作报告.
+    pub title: Option<YearAt>,
+    /// The year of each review heading (`2019年工作回顾`), in order.
+    pub reviews: Vec<YearAt>,
+    /// The year of each plan heading (`2020年工作安排`), in order.
+    pub plans: Vec<YearAt>,
+}
+
+/// The dateline, title and heading years of `text`.
+pub fn evidence(text: &str) -> Evidence {
     let lines = nonblank_lines(text);
     let head = &lines[..lines.len().min(HEAD_LINES)];
 
@@ -224,48 +301,12 @@ pub fn report_year(text: &str) -> Option<ReportYear> {
         ))
     });
     let (reviews, plans) = heading_years(&lines);
-    let review = single(&reviews);
-    let plan_year = single(&plans);
-    // Two different review (or plan) years: the text is not one report's.
-    let headings_agree = !(review == Some(None) || plan_year == Some(None));
-    let review = review.flatten();
-    let plan_year = plan_year.flatten();
-
-    if let Some((year, month, at)) = dateline {
-        // A December session reviews the current year; otherwise the previous one.
-        let review_ok = review.is_none_or(|(r, _)| r == year - 1 || (month >= 11 && r == year));
-        let plan_ok = plan_year.is_none_or(|(p, _)| p == year || (month >= 11 && p == year + 1));
-        return (headings_agree && review_ok && plan_ok).then_some(ReportYear {
-            year,
-            source: YearSource::Dateline,
-            at,
-        });
+    Evidence {
+        dateline: dateline.map(|(year, month, at)| Dateline { year, month, at }),
+        title,
+        reviews,
+        plans,
     }
-    if !headings_agree {
-        return None;
-    }
-    if let Some((year, at)) = title {
-        let ok =
-            review.is_none_or(|(r, _)| r == year - 1) && plan_year.is_none_or(|(p, _)| p == year);
-        return ok.then_some(ReportYear {
-            year,
-            source: YearSource::Title,
-            at,
-        });
-    }
-    let year = match (review, plan_year) {
-        (Some((r, _)), Some((p, _))) if p == r + 1 => p,
-        (Some(_), Some(_)) => return None,
-        (Some((r, _)), None) => r + 1,
-        (None, Some((p, _))) => p,
-        (None, None) => return None,
-    };
-    let at = plan_year.or(review).map(|(_, at)| at)?;
-    Some(ReportYear {
-        year,
-        source: YearSource::Headings,
-        at,
-    })
 }
 
 /// `(start, trimmed text)` of each non-blank line.
@@ -289,8 +330,6 @@ fn parse_month(s: &str) -> Option<u32> {
     let n = super::numeral::parse_chinese(s).or_else(|| super::numeral::parse_arabic(s))?;
     (1..=12).contains(&n).then_some(n)
 }
-
-type YearAt = (i32, (usize, usize));
 
 /// The years of the review headings and of the plan headings (short lines naming exactly one
 /// year and a review or plan word).
@@ -323,8 +362,14 @@ fn heading_years(lines: &[(usize, &str)]) -> (Vec<YearAt>, Vec<YearAt>) {
         if years.iter().any(|(y, _)| *y != first.0) {
             continue;
         }
-        let is_review = REVIEW_WORDS.iter().any(|w| s.contains(w));
-        let is_plan = PLAN_WORDS.iter().any(|w| s.contains(w));
+        // `全面完成了2004年的工作任务` looks back, `全面完成2006年的各项任务` ahead, and
+        // `全面完成2003年各项…` could be either: only `完成了` is read.
+        let done = s.contains("完成了");
+        if s.contains("完成") && !done {
+            continue;
+        }
+        let is_review = done || REVIEW_WORDS.iter().any(|w| s.contains(w));
+        let is_plan = !done && PLAN_WORDS.iter().any(|w| s.contains(w));
         match (is_review, is_plan) {
             (true, false) => reviews.push(first),
             (false, true) => plans.push(first),
@@ -433,6 +478,10 @@ mod tests {
         // The horizon 2035 is not the plan year (city-pingdingshan-2021).
         let t = "一、2020年工作回顾及“十三五”主要成就\n二、2035年远景目标及“十四五”时期经济社会发展主要目标任务\n三、2021年重点工作\n";
         assert_eq!(year(t), Some((2021, "headings")));
+        // 完成 looks back only as 完成了 (province-heilongjiang-2005, majorcity-beijing-2006).
+        let t = "一、全面完成了2004年的工作任务\n";
+        assert_eq!(year(t), Some((2005, "headings")));
+        assert_eq!(year("三、全面完成2006年的各项任务\n"), None);
         // Only the review: the next year.
         assert_eq!(
             year("一、2019年工作回顾\n过去一年……\n"),

@@ -58,6 +58,10 @@ pub struct CheckArgs {
     /// Exit with status 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Report only the findings of these rule codes (repeatable or comma-separated), e.g.
+    /// `--only placeholder` lists every placeholder left in a folder of drafts.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030) or folders (their

@@ -162,6 +162,10 @@ fn cross_report_results(
 }
 
 pub fn check(args: &CheckArgs) -> ExitCode {
+    if let Some(code) = args.only.iter().find(|c| rules::find_meta(c).is_none()) {
+        eprintln!("report-lsp: --only: unknown rule code `{code}`");
+        return ExitCode::from(EXIT_TROUBLE);
+    }
     let inputs = expand_inputs(&args.files, &args.common);
     let mut warned: Vec<PathBuf> = Vec::new();
     let first_config = inputs
@@ -223,6 +227,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         output.findings.sort_by(|a, b| {
             (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
         });
+        if !args.only.is_empty() {
+            output
+                .findings
+                .retain(|f| args.only.iter().any(|c| c == f.code));
+        }
         let rope = ropes
             .get(&path)
             .cloned()

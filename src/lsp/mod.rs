@@ -11,6 +11,7 @@ mod locations;
 mod log;
 mod ordered;
 mod output;
+pub mod placeholders;
 mod server;
 pub mod targets;
 mod workspace;

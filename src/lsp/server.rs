@@ -397,7 +397,10 @@ impl LanguageServer for Backend {
                     })
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![IGNORE_DUPLICATE_COMMAND.to_string()],
+                    commands: vec![
+                        IGNORE_DUPLICATE_COMMAND.to_string(),
+                        super::placeholders::LIST_PLACEHOLDERS_COMMAND.to_string(),
+                    ],
                     work_done_progress_options: Default::default(),
                 }),
                 ..ServerCapabilities::default()
@@ -565,6 +568,14 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command == super::placeholders::LIST_PLACEHOLDERS_COMMAND {
+            let ws = self.diagnostics.engine.ws.clone();
+            let encoding = self.docs.encoding();
+            return guarded(&self.log, "listPlaceholders", move || {
+                Some(super::placeholders::list(&ws, encoding))
+            })
+            .await;
+        }
         if params.command != IGNORE_DUPLICATE_COMMAND {
             return Err(Error::method_not_found());
         }

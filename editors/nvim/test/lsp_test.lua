@@ -110,6 +110,7 @@ check('setup loads the plugin and the server binary exists', function()
   require('report-lsp').setup({ cmd = { bin, 'serve' } })
   eq(2, vim.fn.exists(':ReportTargets'), ':ReportTargets exists')
   eq(2, vim.fn.exists(':ReportDuplicates'), ':ReportDuplicates exists')
+  eq(2, vim.fn.exists(':ReportPlaceholders'), ':ReportPlaceholders exists')
 end)
 
 check('the pattern option selects files by glob', function()

@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
+  type Range as LspRange,
   type ServerOptions,
   State,
   TransportKind,
@@ -43,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('reportLsp.showTargets', showTargets),
     vscode.commands.registerCommand('reportLsp.showDuplicates', showDuplicates),
     vscode.commands.registerCommand('reportLsp.fixAll', fixAll),
+    vscode.commands.registerCommand('reportLsp.listPlaceholders', listPlaceholders),
     vscode.window.onDidChangeActiveTextEditor(updateStatus),
     vscode.languages.onDidChangeDiagnostics(updateStatus),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
@@ -313,4 +316,52 @@ async function fixAll(): Promise<void> {
     const args: unknown[] = action.command.arguments ?? [];
     await vscode.commands.executeCommand(action.command.command, ...args);
   }
+}
+
+/** One entry of the server's `report-lsp.listPlaceholders` answer. */
+interface Placeholder {
+  uri: string;
+  range: LspRange;
+  text: string;
+  line: string;
+}
+
+/** Every placeholder (`XX`, `（待补充）`, …) of the workspace, as a quick pick that opens it. */
+async function listPlaceholders(): Promise<void> {
+  const c = client;
+  if (!c || c.state !== State.Running) {
+    void vscode.window.showInformationMessage(`${CLIENT_NAME}: the server is not running.`);
+    return;
+  }
+  let found: Placeholder[];
+  try {
+    found =
+      ((await c.sendRequest(ExecuteCommandRequest.type, {
+        command: 'report-lsp.listPlaceholders',
+        arguments: [],
+      })) as Placeholder[] | null) ?? [];
+  } catch (e) {
+    void vscode.window.showErrorMessage(`${CLIENT_NAME}: cannot list placeholders: ${(e as Error).message}`);
+    return;
+  }
+  if (found.length === 0) {
+    void vscode.window.showInformationMessage(`${CLIENT_NAME}: no placeholders left in the workspace.`);
+    return;
+  }
+  type Item = vscode.QuickPickItem & { uri: vscode.Uri; range: vscode.Range };
+  const items: Item[] = found.map((p) => {
+    const uri = c.protocol2CodeConverter.asUri(p.uri);
+    const range = c.protocol2CodeConverter.asRange(p.range);
+    return {
+      label: `${p.text}  ${vscode.workspace.asRelativePath(uri)}:${range.start.line + 1}`,
+      detail: p.line,
+      uri,
+      range,
+    };
+  });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `${found.length} placeholder(s) to fill in`,
+    matchOnDetail: true,
+  });
+  if (pick) await vscode.window.showTextDocument(pick.uri, { selection: pick.range });
 }

@@ -21,6 +21,13 @@ pub mod heading_style;
 pub mod page_debris;
 pub mod punctuation_width;
 pub mod variant_character;
+// Issue 15: drafting checks.
+pub mod item_sequence;
+pub mod percentage_point;
+pub mod placeholder;
+pub mod range_notation;
+pub mod ratio_sum;
+pub mod stale_year;
 
 /// Documentation of a rule, rendered into docs/rules.md.
 pub struct RuleMeta {
@@ -50,6 +57,13 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &punctuation_width::PunctuationWidth,
         &cjk_digit_spacing::CjkDigitSpacing,
         &variant_character::VariantCharacter,
+        // Issue 15: drafting checks.
+        &placeholder::Placeholder,
+        &item_sequence::ItemSequence,
+        &percentage_point::PercentagePoint,
+        &ratio_sum::RatioSum,
+        &range_notation::RangeNotation,
+        &stale_year::StaleYear,
     ]
 }
 

@@ -1,4 +1,5 @@
 -- :ReportTargets and :ReportDuplicates: run the report-lsp CLI and fill the quickfix list.
+-- :ReportPlaceholders: ask the running server for every placeholder of the workspace.
 local M = {}
 
 --- Nil when `exe` can be run; else a message saying what is missing and how to install it.
@@ -169,6 +170,47 @@ function M.duplicates(plugin, dir)
   vim.cmd.copen()
 end
 
+--- Quickfix items from the server's `report-lsp.listPlaceholders` answer: an array of
+--- { uri, range, text, line }, positions in the client's offset encoding.
+function M.placeholders_to_qf(list, offset_encoding)
+  local items = {}
+  for _, p in ipairs(type(list) == 'table' and list or {}) do
+    if type(p) == 'table' and type(p.uri) == 'string' and type(p.range) == 'table' then
+      local item = vim.lsp.util.locations_to_items({ { uri = p.uri, range = p.range } }, offset_encoding)[1]
+      if item then
+        item.text = ('%s  %s'):format(str(p.text) or '', str(p.line) or '')
+        items[#items + 1] = item
+      end
+    end
+  end
+  return items
+end
+
+function M.placeholders()
+  local name = require('report-lsp.config').name
+  local client = vim.lsp.get_clients({ name = name })[1]
+  if not client then
+    return vim.notify('report-lsp: the server is not running (open a report first)', vim.log.levels.WARN)
+  end
+  local params = { command = 'report-lsp.listPlaceholders', arguments = {} }
+  local function handler(err, result)
+    if err then
+      return vim.notify('report-lsp: cannot list placeholders: ' .. tostring(err.message or err), vim.log.levels.ERROR)
+    end
+    local items = M.placeholders_to_qf(result, client.offset_encoding or 'utf-16')
+    vim.fn.setqflist({}, ' ', { title = 'report-lsp placeholders', items = items })
+    if #items == 0 then
+      return vim.notify('report-lsp: no placeholders left in the workspace', vim.log.levels.INFO)
+    end
+    vim.cmd.copen()
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, handler)
+  else
+    client.request('workspace/executeCommand', params, handler)
+  end
+end
+
 function M.create(plugin)
   vim.api.nvim_create_user_command('ReportTargets', function()
     M.targets(plugin)
@@ -176,6 +218,9 @@ function M.create(plugin)
   vim.api.nvim_create_user_command('ReportDuplicates', function(a)
     M.duplicates(plugin, a.args)
   end, { nargs = '?', complete = 'dir', desc = 'report-lsp: duplicate passages under DIR (default: cwd) into the quickfix list' })
+  vim.api.nvim_create_user_command('ReportPlaceholders', function()
+    M.placeholders()
+  end, { desc = 'report-lsp: every placeholder (XX, （待补充）, …) of the workspace into the quickfix list' })
 end
 
 return M
