@@ -439,7 +439,7 @@ fn check_compares_results_across_the_reports_it_is_given() {
     let r = run(&["check", B2023, B2024, DISTRICT]);
     assert!(
         r.stdout.contains(&format!(
-            "{B2023}:5:1: info[conflicting-figure-across-reports] 2022年“地区生产总值”此处为增长0.7%"
+            "{B2023}:5:1: hint[conflicting-figure-across-reports] 2022年“地区生产总值”此处为增长0.7%"
         )),
         "{}",
         r.stdout
