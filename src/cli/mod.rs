@@ -56,6 +56,11 @@ pub struct CheckArgs {
     /// Exit with status 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Human output in document order only; by default the findings of each file are listed
+    /// by severity (errors and warnings first, then information and hints), each in document
+    /// order, so that a few warnings are not buried under many mechanical notes.
+    #[arg(long)]
+    pub by_position: bool,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030) or folders (their
