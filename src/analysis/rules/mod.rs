@@ -16,6 +16,7 @@ pub mod cjk_digit_spacing;
 pub mod conflicting_figure;
 pub mod conflicting_figure_across;
 pub mod enumeration_mismatch;
+pub mod heading_inline;
 pub mod heading_numbering;
 pub mod heading_style;
 pub mod page_debris;
@@ -42,6 +43,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &heading_numbering::HeadingNumbering,
         &heading_style::HeadingStyle,
+        &heading_inline::HeadingInline,
         &announced_count::AnnouncedCount,
         &conflicting_figure::ConflictingFigure,
         &enumeration_mismatch::EnumerationMismatch,
