@@ -101,9 +101,13 @@ impl Rule for PageDebris {
                         new_text: String::new(),
                     }],
                 );
-                // Removing a number is never automatic (fix-all never deletes a digit): the
-                // quick fix stays for the reader who sees it is a page number.
-                fix.safe = !matches!(kind, Kind::PageNumber);
+                // A bare number (`154`) may be a figure: removing it is never automatic
+                // (fix-all never deletes a digit); the quick fix stays for the reader who sees
+                // it is a page number. A decorated one (`- 3 -`, `第3页`) is a page number.
+                fix.safe = !matches!(kind, Kind::PageNumber)
+                    || !t
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
                 f.fixes.push(fix);
                 out.push(f);
                 continue;
