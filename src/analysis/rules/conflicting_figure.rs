@@ -31,6 +31,11 @@ static META: RuleMeta = RuleMeta {
 };
 
 fn compatible(a: &Target, b: &Target) -> bool {
+    // Two goals with the same kind of bound are one statement written twice: any other value
+    // is a conflict even where the intervals overlap (`1100万人以上` and `1000万人以上`).
+    if a.bound == b.bound {
+        return (a.value - b.value).abs() < 1e-9 && a.value_max == b.value_max;
+    }
     let (a0, a1) = a.interval();
     let (b0, b1) = b.interval();
     // A tolerance for rounding of the same figure (6.5 and 6.50).
@@ -148,16 +153,23 @@ impl Rule for ConflictingFigure {
             let Some(period) = t.period else { continue };
             // Only indicators of the synonym table: free-form names extracted from prose
             // (`分别增加学位`) are too loose to compare.
+            let Some(indicator) = goal_indicator(analysis, t) else {
+                continue;
+            };
             if t.indicator_range.is_empty()
                 || !matches!(t.kind, Kind::Target | Kind::Plan)
-                || !analysis.synonyms().is_canonical(&t.indicator)
                 || not_comparable(text, t)
-                || !in_goal_sentence(analysis, t)
             {
                 continue;
             }
+            // The first statement must be an explicit goal (`预期目标是`); a later one may also
+            // be the goal restated where it is carried out (`要确保城镇调查失业率控制在…`).
+            let explicit = in_goal_sentence(analysis, t);
+            if !explicit && !restated_goal(analysis, t) {
+                continue;
+            }
             let key = (
-                t.indicator.as_str(),
+                indicator,
                 period,
                 t.kind,
                 t.unit.as_str(),
@@ -177,7 +189,7 @@ impl Rule for ConflictingFigure {
                         "{}{}“{}”前文为{}，此处为{}，数值不一致",
                         period.label(),
                         t.kind.zh(),
-                        t.indicator,
+                        indicator,
                         shown(other),
                         shown(t)
                     ),
@@ -185,7 +197,7 @@ impl Rule for ConflictingFigure {
                         "{} {} \"{}\" is {} earlier but {} here",
                         period.label(),
                         t.kind.en(),
-                        t.indicator,
+                        indicator,
                         shown(other),
                         shown(t)
                     ),
@@ -200,9 +212,47 @@ impl Rule for ConflictingFigure {
                 });
                 out.push(f);
             }
-            seen.push(t);
+            if explicit {
+                seen.push(t);
+            }
         }
     }
+}
+
+/// Modal words that the figure scanner may leave at the head of an indicator
+/// (`要确保城镇调查失业率`).
+const GOAL_LEADS: [&str; 7] = ["要确保", "确保", "力争", "努力", "要", "全年", "今年"];
+
+/// The canonical indicator of a goal, with a modal lead word removed; `None` when it is not
+/// a well-known indicator of the synonym table.
+fn goal_indicator<'t>(analysis: &Analysis<'_>, t: &'t Target) -> Option<&'t str> {
+    let syn = analysis.synonyms();
+    if syn.is_canonical(&t.indicator) {
+        return Some(&t.indicator);
+    }
+    let mut name = t.indicator.as_str();
+    while let Some(rest) = GOAL_LEADS.iter().find_map(|w| name.strip_prefix(w)) {
+        name = rest;
+    }
+    (name.len() < t.indicator.len() && syn.is_canonical(name)).then_some(name)
+}
+
+/// A goal restated where it is carried out: `确保`/`力争`/`控制在` in the statement or just
+/// before it, in a sentence without words of a past result.
+fn restated_goal(analysis: &Analysis<'_>, t: &Target) -> bool {
+    let (before, statement) = lead_and_statement(&analysis.text, t);
+    let goal_word = ["确保", "力争", "控制在"]
+        .iter()
+        .any(|w| statement.contains(w) || before.contains(w));
+    let i = super::line_index(&analysis.lines, t.range.start);
+    let line = analysis
+        .lines
+        .get(i)
+        .map_or("", |l| &analysis.text[l.trimmed()]);
+    let past = ["去年", "上年", "过去", "完成了", "实现了", "取得", "回顾"]
+        .iter()
+        .any(|w| line.contains(w));
+    goal_word && !past && t.kind == Kind::Target
 }
 
 #[cfg(test)]
@@ -229,5 +279,33 @@ mod tests {
         // Same value repeated; a bound that contains the other; another unit; a breakdown.
         let text = format!("{HEAD}今年主要预期目标是：地区生产总值增长6.5%左右，一般公共预算收入增长4%以上。\n（一）稳增长\n确保地区生产总值增长6.5%左右，一般公共预算收入增长4.5%左右，地区生产总值达到4.5万亿元。\n新增免减退缓税费5300亿元，其中小微企业减税降费2000亿元。\n");
         assert!(check(&text).is_empty(), "{:?}", check(&text));
+    }
+
+    /// Issue 12's planted conflicts in a national report: a goal restated later with another
+    /// value of the same bound, with the indicator read as `要确保城镇调查失业率` and `控制在`.
+    #[test]
+    fn planted_conflicts_of_a_restated_goal_are_found() {
+        let text = "2023年政府工作报告\n各位代表：\n二、2023年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1100万人以上，城镇调查失业率5.5%左右；居民消费价格涨幅3%左右。\n三、对今年政府工作的建议\n（一）着力扩大国内需求。正文。\n（二）稳就业。要确保城镇调查失业率控制在5%左右，城镇新增就业1000万人以上。\n";
+        let got = check(text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got.iter()
+                .any(|g| g.contains("前文为5.5%左右，此处为5%左右")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|g| g.contains("“城镇新增就业”前文为1100万人以上")
+                    && g.contains("此处为1000万人以上")),
+            "{got:?}"
+        );
+        assert!(got[0].contains("目标“城镇调查失业率”"), "{got:?}");
+    }
+
+    /// Different quantities are not compared: last year's result restated, a sub-area's goal.
+    #[test]
+    fn last_years_results_and_sub_areas_are_not_restated_goals() {
+        let text = "2023年政府工作报告\n各位代表：\n二、2023年主要任务\n今年发展主要预期目标是：城镇新增就业1100万人以上，城镇调查失业率5.5%左右。\n（二）稳就业。去年确保城镇调查失业率控制在5.6%，城镇新增就业1206万人。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
     }
 }

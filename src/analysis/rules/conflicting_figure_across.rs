@@ -399,7 +399,7 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         let f = &got[0];
         assert_eq!(f.code, "conflicting-figure-across-reports");
-        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.severity, Severity::Hint);
         assert_eq!(&a[f.range.clone()], "全市地区生产总值增长0.7%");
         assert_eq!(
             f.message.zh,

@@ -126,6 +126,14 @@ pub fn render_docs() -> String {
             m.summary_en
         ));
     }
+    // Written by `benches/precision_sample.py table --write tests/verdicts/precision.md`
+    // (measuring needs ../shared/corpus-scale, which tests may not read).
+    out.push_str(
+        "\n## Precision on reports nobody tuned for\n\nEvery rule at its default severity \
+         is meant to be right at least 95% of the time on findings drawn at random from real \
+         reports; a rule that is not yet is demoted (its section says so).\n\n",
+    );
+    out.push_str(include_str!("../../../tests/verdicts/precision.md"));
     for m in documented_metas() {
         out.push_str(&format!(
             "\n## {}\n\n{}\n\n{}\n\nDefault severity: **{}**.\n\n### Why\n\n{}\n\n### Example\n\n```text\n{}\n```\n",
