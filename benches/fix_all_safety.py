@@ -33,15 +33,20 @@ DIGITS = re.compile(r"[0-9]+")
 PREFIX = re.compile(r"^[（(]?[第]?[0-9零〇一二两三四五六七八九十百]+[)）]?[、.．,，]?[章节篇部分]?")
 
 
+WIDTH = str.maketrans(",;:!?()", "，；：！？（）")
+
+
 def digit_runs(text):
-    # Blanks between digits are what cjk-digit-spacing may remove; compare without them.
-    t = BLANKS.sub("", text.translate(FULL))
+    # Blanks between digits are what cjk-digit-spacing removes, line breaks inside a figure
+    # (`149` ⏎ `1.6万元`) what broken-line joins: compare without either.
+    t = re.sub(r"\s+", "", BLANKS.sub("", text.translate(FULL)))
     return collections.Counter(DIGITS.findall(t))
 
 
 def norm_head(line):
-    t = BLANKS.sub("", line.translate(FULL))
-    return PREFIX.sub("", t)[:12]
+    # Marks made full-width by punctuation-width are the same heading.
+    t = BLANKS.sub("", line.translate(FULL)).translate(WIDTH)
+    return PREFIX.sub("", t)
 
 
 def headings(binary, path):
@@ -70,11 +75,13 @@ def check(binary, path):
         return path, [], 0
     problems = []
     lines = original.split("\n")
-    fixed_starts = collections.Counter(norm_head(l) for l in fixed.split("\n") if l.strip())
+    fixed_starts = [norm_head(l) for l in fixed.split("\n") if l.strip()]
     renumbered = collections.Counter()
     for ln in headings(binary, path):
-        head = norm_head(lines[ln - 1])
-        if head and fixed_starts[head] == 0:
+        # The heading's words still start a line (a heading joined with its broken second
+        # half starts the longer line).
+        head = norm_head(lines[ln - 1])[:12]
+        if head and not any(f.startswith(head) for f in fixed_starts):
             problems.append(f"heading gone: line {ln}: {lines[ln - 1][:40]}")
         m = DIGITS.match(BLANKS.sub("", lines[ln - 1].translate(FULL)))
         if m:
