@@ -30,10 +30,10 @@ static META: RuleMeta = RuleMeta {
     example: "今年主要预期目标是：地区生产总值增长6.5%左右……\n稳增长的目标是：地区生产总值增长7%左右   ← 2023年目标“地区生产总值”前文为6.5%左右，此处为7%左右，数值不一致",
 };
 
-fn compatible(a: &Target, b: &Target) -> bool {
+fn compatible(a: &Target, b: &Target, strict: bool) -> bool {
     // Two goals with the same kind of bound are one statement written twice: any other value
     // is a conflict even where the intervals overlap (`1100万人以上` and `1000万人以上`).
-    if a.bound == b.bound {
+    if strict && a.bound == b.bound {
         return (a.value - b.value).abs() < 1e-9 && a.value_max == b.value_max;
     }
     let (a0, a1) = a.interval();
@@ -148,7 +148,7 @@ impl Rule for ConflictingFigure {
 
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
         let text: &str = &analysis.text;
-        let mut first: HashMap<Key<'_>, Vec<&Target>> = HashMap::new();
+        let mut first: HashMap<Key<'_>, Vec<(&Target, bool)>> = HashMap::new();
         for t in analysis.targets() {
             let Some(period) = t.period else { continue };
             // Only indicators of the synonym table: free-form names extracted from prose
@@ -165,9 +165,14 @@ impl Rule for ConflictingFigure {
             // The first statement must be an explicit goal (`预期目标是`); a later one may also
             // be the goal restated where it is carried out (`要确保城镇调查失业率控制在…`).
             let explicit = in_goal_sentence(analysis, t);
-            if !explicit && !restated_goal(analysis, t) {
+            let restated = restated_goal(analysis, t);
+            if !explicit && !restated {
                 continue;
             }
+            // Values of the same bound compared strictly (see `compatible`) only between goals
+            // stated in so many words: figures merely near a goal word are too often last
+            // year's results.
+            let strict = (stated_goal(analysis, t) || restated) && t.kind == Kind::Target;
             let key = (
                 indicator,
                 period,
@@ -179,7 +184,10 @@ impl Rule for ConflictingFigure {
             );
             let seen = first.entry(key).or_default();
             // Compare with the first statement this one disagrees with; report each pair once.
-            if let Some(other) = seen.iter().find(|o| !compatible(o, t)) {
+            if let Some(&(other, _)) = seen
+                .iter()
+                .find(|(o, o_strict)| !compatible(o, t, strict && *o_strict))
+            {
                 let quote = |x: &Target| text[x.statement()].to_string();
                 let shown = |x: &Target| format!("{}{}{}", x.value_label(), x.unit, x.bound.zh());
                 let mut f = finding(
@@ -213,7 +221,7 @@ impl Rule for ConflictingFigure {
                 out.push(f);
             }
             if explicit {
-                seen.push(t);
+                seen.push((t, strict && stated_goal(analysis, t)));
             }
         }
     }
@@ -237,22 +245,57 @@ fn goal_indicator<'t>(analysis: &Analysis<'_>, t: &'t Target) -> Option<&'t str>
     (name.len() < t.indicator.len() && syn.is_canonical(name)).then_some(name)
 }
 
-/// A goal restated where it is carried out: `确保`/`力争`/`控制在` in the statement or just
-/// before it, in a sentence without words of a past result.
-fn restated_goal(analysis: &Analysis<'_>, t: &Target) -> bool {
-    let (before, statement) = lead_and_statement(&analysis.text, t);
-    let goal_word = ["确保", "力争", "控制在"]
-        .iter()
-        .any(|w| statement.contains(w) || before.contains(w));
+/// The sentence holding the figure, up to the figure (from the previous `。！？` or the line
+/// start).
+fn sentence_before<'t>(analysis: &'t Analysis<'_>, t: &Target) -> &'t str {
     let i = super::line_index(&analysis.lines, t.range.start);
-    let line = analysis
-        .lines
-        .get(i)
-        .map_or("", |l| &analysis.text[l.trimmed()]);
-    let past = ["去年", "上年", "过去", "完成了", "实现了", "取得", "回顾"]
+    let Some(line) = analysis.lines.get(i) else {
+        return "";
+    };
+    let head = &analysis.text[line.trim_start..t.range.start.max(line.trim_start)];
+    let from = head.rfind(['。', '！', '？']).map_or(0, |k| {
+        k + head[k..].chars().next().map_or(0, char::len_utf8)
+    });
+    &head[from..]
+}
+
+/// A goal stated in so many words: its own sentence says `预期目标`, `目标是` (a sentence of
+/// last year's results that merely mentions a goal elsewhere in the line is not one).
+fn stated_goal(analysis: &Analysis<'_>, t: &Target) -> bool {
+    let s = sentence_before(analysis, t);
+    [
+        "预期目标",
+        "目标是",
+        "预期指标",
+        "主要目标",
+        "目标任务是",
+        "预期性指标",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+}
+
+/// A goal restated where it is carried out: a sentence that opens with `要确保`, `确保` or
+/// `力争` (`要确保城镇调查失业率控制在5%左右，城镇新增就业…`), without words of a past result.
+/// A sentence opening otherwise (`举全市之力支持曹妃甸…，确保…`: a sub-area's goal) is not.
+fn restated_goal(analysis: &Analysis<'_>, t: &Target) -> bool {
+    let s = sentence_before(analysis, t);
+    let opens = ["要确保", "确保", "力争", "要力争"]
         .iter()
-        .any(|w| line.contains(w));
-    goal_word && !past && t.kind == Kind::Target
+        .any(|w| s.trim_start().starts_with(w));
+    let past = [
+        "去年",
+        "上年",
+        "过去",
+        "完成",
+        "实现了",
+        "取得",
+        "回顾",
+        "以来",
+    ]
+    .iter()
+    .any(|w| s.contains(w));
+    opens && !past && t.kind == Kind::Target
 }
 
 #[cfg(test)]
@@ -306,6 +349,16 @@ mod tests {
     #[test]
     fn last_years_results_and_sub_areas_are_not_restated_goals() {
         let text = "2023年政府工作报告\n各位代表：\n二、2023年主要任务\n今年发展主要预期目标是：城镇新增就业1100万人以上，城镇调查失业率5.5%左右。\n（二）稳就业。去年确保城镇调查失业率控制在5.6%，城镇新增就业1206万人。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+    }
+
+    /// corpus-scale false alarms of a first version: last year's result near a goal word
+    /// (city-zhenjiang-2021), a sub-area's goal (majorcity-tangshan-2019).
+    #[test]
+    fn results_near_goal_words_and_sub_area_goals_are_not_compared() {
+        let text = "2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n全年完成预期目标，地区生产总值增长3%，城镇登记失业率控制在1.8%以内。\n二、2021年主要目标\n今年主要预期目标是：城镇新增就业5万人，城镇登记失业率控制在3%以内。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        let text = "2019年政府工作报告\n各位代表：\n二、2019年主要任务\n今年主要预期目标是：地区生产总值增长7%左右，固定资产投资增长7%以上。\n四是沿海板块进位突破。举全市之力支持曹妃甸高质量发展，确保年内地区生产总值增长9%，固定资产投资增长10%以上。\n";
         assert!(check(text).is_empty(), "{:?}", check(text));
     }
 }
