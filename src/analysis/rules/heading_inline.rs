@@ -24,9 +24,10 @@ static META: RuleMeta = RuleMeta {
           hides the heading (二) inside the paragraph before it, so the outline, the numbering \
           check and the counts of announced items all miss it. Reported only where the number \
           continues the document's own sequence of that family (the heading before it, line \
-          start or glued, carries the number before; the next one, if any, the number after \
-          or a new list's one) and follows a full stop, so that lists written inline on \
-          purpose (`主要是：（1）…；（2）…`) are left alone. Fix: a line break before the number.",
+          start or glued, carries the number before; the next one the number after or a new \
+          list's one), follows a full stop, and the list goes on at line starts after it, so \
+          that lists run in one paragraph on purpose (`办好十件民生实事。（1）…。（2）…`, \
+          `主要是：（1）…；（2）…`) are left alone. Fix: a line break before the number.",
     example: "（一）着力推进项目建设。……召开会议。（二）着力强化城乡建设   ← 标题“（二）着力强化城乡建设”接在上一段末尾，应另起一行",
 };
 
@@ -121,7 +122,15 @@ impl Rule for HeadingInline {
                 let next = v.get(i + 1);
                 let fits = prev.number + 1 == s.number
                     && next.is_none_or(|n| n.number == s.number + 1 || n.number == 1);
-                if !fits {
+                // A list run in one paragraph on purpose (`办好十件民生实事。（1）…。（2）…`)
+                // ends there; glued headings are a list whose later items stand at line
+                // starts again: the first line-start sibling after the run continues it.
+                let continues = v[i + 1..]
+                    .iter()
+                    .position(|n| !n.glued)
+                    .map(|k| i + 1 + k)
+                    .is_some_and(|j| v[j].number == v[j - 1].number + 1);
+                if !fits || !continues {
                     continue;
                 }
                 let line = super::line_index(&analysis.lines, s.at);
@@ -192,6 +201,13 @@ mod tests {
         assert!(check(text).is_empty(), "{:?}", check(text));
         // A family the document never uses at a line start.
         let text = "一、甲\n正文。（二）另行规定的事项。\n二、乙\n正文。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+    }
+
+    /// majorcity-hangzhou-2014, province-sichuan-2004: ten 实事 run in one paragraph.
+    #[test]
+    fn a_list_run_in_one_paragraph_is_left_alone() {
+        let text = "（一）甲\n正文。\n（二）乙\n为民解忧是人民政府应尽的职责，今年要办好十件实事。\n（1）持续改善市民出行条件。新辟10条公交线路。（2）改善住房条件。正文。（3）提高社会保障水平。全市基本养老保险覆盖。\n（三）丙\n正文。\n";
         assert!(check(text).is_empty(), "{:?}", check(text));
     }
 }
