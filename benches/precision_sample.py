@@ -26,6 +26,7 @@ import glob
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -113,6 +114,7 @@ def cmd_sample(a):
     rules = a.rules.split(",") if a.rules else sorted(r for r in by_rule if r not in SKIP_BY_DEFAULT)
     os.makedirs(a.out, exist_ok=True)
     rng = random.Random(a.seed)
+    known = {(r["file"], r["line"], r["rule"]): (r["verdict"], r["reason"]) for r in load_verdicts(a.verdicts)}
     today = datetime.date.today().isoformat()
     for code in rules:
         pool = sorted(by_rule.get(code, []), key=lambda t: (t[0], t[1]["line"], t[1].get("column", 0)))
@@ -125,7 +127,9 @@ def cmd_sample(a):
             fh.write(f"# commit measured: {commit()}\n")
             fh.write("file\tline\trule\tverdict\treason\texcerpt\n")
             for name, x in picked:
-                fh.write(f"{name}\t{x['line']}\t{code}\t?\t\t{excerpt(a.corpus, name, x)}\n")
+                # A finding judged in an earlier sample keeps its verdict (not re-read).
+                v, why = known.get((name, x["line"], code), ("?", ""))
+                fh.write(f"{name}\t{x['line']}\t{code}\t{v}\t{why}\t{excerpt(a.corpus, name, x)}\n")
         with open(os.path.join(a.out, f"{code}.txt"), "w", encoding="utf-8") as fh:
             for name, x in picked:
                 fh.write(sheet(a.corpus, name, x) + "\n\n")
@@ -133,20 +137,32 @@ def cmd_sample(a):
 
 
 def load_verdicts(directory):
+    """Rows of every verdict file; each row knows the seed of the sample it came from (the
+    last `--seed N` named in a comment above it: later samples are appended with their own
+    comment block)."""
     rows = []
     for path in sorted(glob.glob(os.path.join(directory, "*.tsv"))):
-        meta = []
+        header = None
+        seed = None
         with open(path, encoding="utf-8") as fh:
-            body = []
             for line in fh:
                 if line.startswith("#"):
-                    meta.append(line[1:].strip())
-                elif line.strip():
-                    body.append(line)
-        for r in csv.DictReader(body, delimiter="\t", quoting=csv.QUOTE_NONE):
-            r["line"] = int(r["line"])
-            r["_meta"] = meta
-            rows.append(r)
+                    m = re.search(r"--seed (\d+)", line)
+                    if m:
+                        seed = int(m.group(1))
+                    continue
+                if not line.strip():
+                    continue
+                cells = line.rstrip("\n").split("\t")
+                if header is None:
+                    header = cells
+                    continue
+                if cells == header:
+                    continue
+                r = dict(zip(header, cells))
+                r["line"] = int(r["line"])
+                r["_seed"] = seed
+                rows.append(r)
     return rows
 
 
@@ -182,20 +198,61 @@ def cmd_check(a):
     sys.exit(1 if back or (gone and not a.allow_gone) else 0)
 
 
+def pct(t, f):
+    return f"{100 * t / (t + f):.0f}%" if t + f else "—"
+
+
 def cmd_table(a):
-    """Precision of each sample as judged, with today's finding counts."""
-    counts = collections.Counter(x["code"] for _, x in run_check(a.bin, a.corpus))
+    """Precision per rule today: every judged finding (all samples) that `check` still
+    reports, true against false; and each sample's own precision when it was drawn."""
+    findings = run_check(a.bin, a.corpus)
+    counts = collections.Counter(x["code"] for _, x in findings)
+    severity = {}
+    present = set()
+    for name, x in findings:
+        severity.setdefault(x["code"], x["severity"])
+        present.add((name, x["line"], x["code"]))
     by_rule = collections.defaultdict(list)
     for r in load_verdicts(a.verdicts):
         by_rule[r["rule"]].append(r)
-    print("| rule | findings | sample | true | false | precision |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    out = [
+        f"Measured {datetime.date.today().isoformat()} at commit {commit()} over the "
+        f"{len(glob.glob(os.path.join(a.corpus, '*.txt')))} reports of `../shared/corpus-scale/`; "
+        "verdicts in `tests/verdicts/<rule>.tsv`, drawn and checked with "
+        "`benches/precision_sample.py` (`sample --seed N --per-rule 25`, `check`, `table`). "
+        "*Now*: the judged findings (all samples) that `check` still reports. *Per sample*: "
+        "true/judged when the sample was drawn, by seed.",
+        "",
+        "| rule | severity | findings | judged now | true | false | precision now | per sample |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for rule in sorted(set(by_rule) | {c for c in counts if c not in SKIP_BY_DEFAULT}):
         rs = by_rule.get(rule, [])
-        t = sum(r["verdict"] == "true" for r in rs)
-        f = sum(r["verdict"] == "false" for r in rs)
-        p = f"{100 * t / (t + f):.0f}%" if t + f else "—"
-        print(f"| {rule} | {counts.get(rule, 0)} | {t + f} | {t} | {f} | {p} |")
+        seen = set()
+        now = []
+        for r in rs:
+            key = (r["file"], r["line"], r["rule"])
+            if key in present and key not in seen:
+                seen.add(key)
+                now.append(r)
+        t = sum(r["verdict"] == "true" for r in now)
+        f = sum(r["verdict"] == "false" for r in now)
+        samples = []
+        for seed in sorted({r["_seed"] for r in rs if r["_seed"] is not None}):
+            st = sum(r["verdict"] == "true" for r in rs if r["_seed"] == seed)
+            sf = sum(r["verdict"] == "false" for r in rs if r["_seed"] == seed)
+            samples.append(f"seed {seed}: {st}/{st + sf}")
+        sev = severity.get(rule, "—")
+        out.append(
+            f"| {rule} | {sev} | {counts.get(rule, 0)} | {t + f} | {t} | {f} | {pct(t, f)} | "
+            + ("; ".join(samples) or "—")
+            + " |"
+        )
+    text = "\n".join(out) + "\n"
+    if a.write:
+        with open(a.write, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    print(text, end="")
 
 
 def main():
@@ -211,7 +268,8 @@ def main():
     s.add_argument("--out", default="/tmp/precision-sample")
     c = sub.add_parser("check")
     c.add_argument("--allow-gone", action="store_true", help="report true findings gone without failing")
-    sub.add_parser("table")
+    t = sub.add_parser("table")
+    t.add_argument("--write", default="", help="also write the table to this file")
     # `--check` / `--table` are accepted as spellings of the subcommands.
     argv = [{"--check": "check", "--table": "table", "--sample": "sample"}.get(x, x) for x in sys.argv[1:]]
     a = p.parse_args(argv)

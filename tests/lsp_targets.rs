@@ -197,7 +197,7 @@ fn a_result_contradicting_another_report_of_the_same_government() {
     let found = across(&p["diagnostics"]);
     assert_eq!(found.len(), 1, "{found:?}");
     let d = &found[0];
-    assert_eq!(d["severity"], 3, "information");
+    assert_eq!(d["severity"], 4, "hint");
     assert_eq!(
         d["message"],
         "2022年“地区生产总值”此处为增长0.7%，《2024年北京市政府工作报告》为增长0.8%，前后不一致"

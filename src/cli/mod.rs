@@ -62,6 +62,12 @@ pub struct CheckArgs {
     /// `--only placeholder` lists every placeholder left in a folder of drafts.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+
+    /// Human output in document order only; by default the findings of each file are listed
+    /// by severity (errors and warnings first, then information and hints), each in document
+    /// order, so that a few warnings are not buried under many mechanical notes.
+    #[arg(long)]
+    pub by_position: bool,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Report files (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030) or folders (their

@@ -243,6 +243,12 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         }
         match args.format {
             CheckFormat::Human => {
+                if !args.by_position {
+                    // Stable: document order within each severity.
+                    output
+                        .findings
+                        .sort_by_key(|f| std::cmp::Reverse(f.severity));
+                }
                 for f in &output.findings {
                     let (line, col) = to_cli(&rope, f.range.start);
                     let _ = writeln!(

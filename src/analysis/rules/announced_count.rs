@@ -96,7 +96,9 @@ impl Rule for AnnouncedCount {
                     None
                 };
                 let Some(counted) = counted else { continue };
-                if counted.count == announced as usize {
+                if counted.count == announced as usize
+                    || item_written_after(analysis, i, rest_start, announced)
+                {
                     continue;
                 }
                 // The phrase up to the colon: 以下十二个方面工作.
@@ -239,6 +241,54 @@ fn following_block(analysis: &Analysis<'_>, i: usize, announced: u32) -> Option<
         }
         SectionKind::Title => None,
     }
+}
+
+/// Lines after an announcement searched for its last item (see [`item_written_after`]).
+const ITEM_WINDOW_LINES: usize = 300;
+
+/// Whether item number `n` of some list form stands in the text after the announcement (on
+/// its line from `from`, then up to [`ITEM_WINDOW_LINES`] lines): then the items are there
+/// and only the outline did not see them all — glued to the end of a paragraph
+/// (`…。（十）加强民主法治`, city-huludao-2016), written inline in one paragraph (`一是…四是…`,
+/// city-linyi-2018), or split by a structure the outline missed (city-guyuan-2016).
+fn item_written_after(analysis: &Analysis<'_>, i: usize, from: usize, n: u32) -> bool {
+    let lines = &analysis.lines;
+    let end = lines
+        .get((i + ITEM_WINDOW_LINES).min(lines.len().saturating_sub(1)))
+        .map_or(analysis.text.len(), |l| l.end);
+    let Some(window) = analysis.text.get(from.min(end)..end) else {
+        return false;
+    };
+    let (c, a, w) = (
+        format_chinese(n),
+        n.to_string(),
+        crate::analysis::numeral::format_arabic(n, true),
+    );
+    let forms = [
+        format!("（{c}）"),
+        format!("({c})"),
+        format!("{c}、"),
+        format!("{c}是"),
+        format!("第{c}，"),
+        format!("第{c}、"),
+        format!("（{a}）"),
+        format!("({a})"),
+        format!("{a}."),
+        format!("{a}．"),
+        format!("{a}、"),
+        format!("{w}．"),
+        format!("{w}、"),
+    ];
+    forms.iter().any(|f| {
+        window.match_indices(f.as_str()).any(|(k, _)| {
+            // `十是` is not `一是`'s ten inside `二十是`, `6.` not inside `16.` or `1.6`.
+            let before = window[..k].chars().next_back();
+            let after = window[k + f.len()..].chars().next();
+            !before
+                .is_some_and(|b| b.is_ascii_digit() || "零〇一二两三四五六七八九十百".contains(b))
+                && !after.is_some_and(|x| x.is_ascii_digit())
+        })
+    })
 }
 
 fn count_descendants(
@@ -417,5 +467,20 @@ mod tests {
         assert!(check(text).is_empty());
         let text = "一、回顾\n重点做好以下三个方面：\n正文段落，不是列表。\n";
         assert!(check(text).is_empty());
+    }
+
+    /// Real false alarms of corpus-scale (shortened): the items are all there, only not all
+    /// at the start of a line.
+    #[test]
+    fn items_glued_or_inline_after_the_announcement_are_counted() {
+        // city-huludao-2016: （二）…（四） and （八）…（十） glued to the previous paragraph.
+        let text = "二、2016年工作安排\n\n实现上述目标，我们要努力做好以下十个方面工作。\n\n（一）全力推进项目建设年。全年计划实施亿元以上项目182个。（二）加速工业转型升级。正文。（三）推动服务业创新发展。正文。（四）加快发展现代农业。正文。\n\n（五）提升开放创新水平。\n\n（六）推进城乡协调发展。\n\n（七）着力保障改善民生。正文。（八）坚决打胜脱贫攻坚战。正文。（九）优化经济发展软环境。正文。（十）加强民主法治和政府自身建设。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        // city-linyi-2018: 一是…四是 inline in one paragraph.
+        let text = "二、今年工作\n\n做好今年的工作，需要牢牢把握好以下四条原则：\n\n一是坚持把习近平新时代中国特色社会主义思想贯穿政府工作始终。二是坚持稳中求进。三是坚持以人民为中心。四是坚持从严治政。\n\n三、其他\n正文。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        // Still reported when the last item is nowhere.
+        let text = "二、今年工作\n\n做好今年的工作，需要把握好以下五条原则：\n\n一是甲。二是乙。三是丙。四是丁。\n\n三、其他\n正文。\n";
+        assert_eq!(check(text).len(), 1, "{:?}", check(text));
     }
 }

@@ -61,6 +61,15 @@ impl Rule for BrokenLine {
                 let j = line_index(lines, s.selection.end);
                 tails.insert(j);
                 if let Some(tail) = lines.get(j) {
+                    // A heading that ends its sentence, or a glossary or appendix title below
+                    // it, is not one heading in two pieces (`10.…广播系统。` ⏎ `名词解释`).
+                    let (h, t) = (&text[head.trimmed()], &text[tail.trimmed()]);
+                    if ends_cleanly(h)
+                        || crate::analysis::heading::is_glossary_heading(t)
+                        || crate::analysis::heading::is_appendix_marker(t)
+                    {
+                        continue;
+                    }
                     out.push(split_heading(text, head, tail, j));
                 }
             }
@@ -350,5 +359,12 @@ mod tests {
         let text =
             "一、回顾\n我们参加了这一届的国际会议。会上发表了题为 Building\nBridges 的演讲。\n";
         assert!(fixed(text).contains("Building Bridges"));
+    }
+
+    /// city-tongren-2021: the last item ends its sentence and the glossary title follows.
+    #[test]
+    fn an_item_and_the_glossary_title_below_are_not_one_heading() {
+        let text = "二、今年工作\n\n9.实施城镇老旧小区改造22060户，建成保障性安居工程2300套。\n\n10.建成16个乡镇标准化应急救援站、200个行政村应急广播系统。\n\n名词解释\n\n1.“六绿”攻坚行动：全域绿化三年攻坚行动。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
     }
 }

@@ -83,6 +83,51 @@ impl Rule for CjkDigitSpacing {
     fn check(&self, analysis: &Analysis<'_>, out: &mut Vec<Finding>) {
         let text: &str = &analysis.text;
         for line in &analysis.lines {
+            let first = out.len();
+            self.check_line(text, line, out);
+            // Several blanks in one paragraph: one finding with one fix (issue 12: `2023 年 1 月
+            // 15 日` alone gave five notes before the report's one warning).
+            if out.len() > first + 1 {
+                let group = out.split_off(first);
+                let n = group.len();
+                let edits: Vec<Edit> = group
+                    .iter()
+                    .flat_map(|f| f.fixes.iter().flat_map(|x| x.edits.clone()))
+                    .collect();
+                let head = &group[0];
+                let mut f = finding(
+                    &META,
+                    head.range.clone(),
+                    format!(
+                        "本段{n}处汉字与数字之间有多余空格，如{}",
+                        after_colon(&head.message.zh)
+                    ),
+                    format!(
+                        "{n} spaces between Chinese and numbers in this paragraph, e.g. {}",
+                        after_colon(&head.message.en)
+                    ),
+                );
+                f.fixes.push(safe_fix(
+                    format!("删除本段{n}处空格"),
+                    format!("Remove the paragraph's {n} spaces"),
+                    edits,
+                ));
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// The part of a message after its first colon (the quoted example).
+fn after_colon(message: &str) -> &str {
+    message
+        .split_once(['：', ':'])
+        .map_or(message, |(_, rest)| rest.trim_start())
+}
+
+impl CjkDigitSpacing {
+    fn check_line(&self, text: &str, line: &crate::analysis::text::Line, out: &mut Vec<Finding>) {
+        {
             let s = &text[line.trimmed()];
             // Table rows flattened to text (`- 5 基本医疗 …`, `| 3 | …`) keep their cell spaces.
             if !s.contains(is_space)
@@ -90,7 +135,7 @@ impl Rule for CjkDigitSpacing {
                 || s.starts_with("- ")
                 || s.starts_with('|')
             {
-                continue;
+                return;
             }
             for (k, c) in s.char_indices() {
                 if !is_space(c) {
@@ -178,11 +223,19 @@ mod tests {
     #[test]
     fn spaces_around_numbers_from_pdf_extraction() {
         let text = "——2023 年 1 月 15 日\n全市污水处理率从 92.4% 提高到 97%，增长 6.5%。\n";
+        // One finding per paragraph (line), with one fix for all its blanks.
         let got = check(text);
-        assert_eq!(got.len(), 9, "{got:?}");
-        assert_eq!(got[0], "汉字与数字之间不应有空格：“2023 年”应为“2023年”");
-        assert_eq!(got[1], "汉字与数字之间不应有空格：“年 1”应为“年1”");
-        assert_eq!(got[6], "汉字与数字之间不应有空格：“92.4% 提”应为“92.4%提”");
+        assert_eq!(
+            got,
+            [
+                "本段5处汉字与数字之间有多余空格，如“2023 年”应为“2023年”",
+                "本段4处汉字与数字之间有多余空格，如“从 92.4%”应为“从92.4%”"
+            ]
+        );
+        assert_eq!(
+            check("增长 6.5%。"),
+            ["汉字与数字之间不应有空格：“长 6.5%”应为“长6.5%”"]
+        );
         assert_eq!(
             fixed(text),
             "——2023年1月15日\n全市污水处理率从92.4%提高到97%，增长6.5%。\n"

@@ -22,7 +22,7 @@ use crate::analysis::Analysis;
 
 pub static META: RuleMeta = RuleMeta {
     code: "conflicting-figure-across-reports",
-    default_severity: Severity::Info,
+    default_severity: Severity::Hint,
     summary_en: "A result for a year that another report of the same government states differently.",
     summary_zh: "某年的完成情况与同一政府另一份报告所述同一年的数值不一致。",
     why: "The workspace half of `conflicting-figure`. A year's results are restated in later \
@@ -41,7 +41,11 @@ pub static META: RuleMeta = RuleMeta {
           compared: breakdowns (`其中`), averages and cumulative figures (`年均`, `累计`, \
           `五年`), parts of a year, comparisons with the country (`全国`, `高于`), a goal \
           restated in a review (`目标`, `预期`), figures against another base year (`较2015年`). \
-          When either report also states a value that agrees, nothing is reported.",
+          When either report also states a value that agrees, nothing is reported. \
+          Demoted to hint (issue 12): on corpus-scale half of its findings gave a figure the \
+          wrong year (a term's figure in a later report read as an earlier year's); it goes \
+          back to information when the report year and the figure's year come from the text \
+          reliably.",
     example: "2019年社会消费品零售总额9552亿元   ← 2019年“社会消费品零售总额”此处为9552亿元，《2020年广州市政府工作报告》为9975.59亿元，前后不一致",
 };
 
@@ -395,7 +399,7 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         let f = &got[0];
         assert_eq!(f.code, "conflicting-figure-across-reports");
-        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.severity, Severity::Hint);
         assert_eq!(&a[f.range.clone()], "全市地区生产总值增长0.7%");
         assert_eq!(
             f.message.zh,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::analysis::finding::{Edit, Finding, Fix, Related, Severity, Text};
+use crate::analysis::finding::{Edit, Finding, Related, Severity, Text};
 use crate::analysis::heading::Family;
 use crate::analysis::numeral::{format_arabic, format_chinese};
 use crate::analysis::outline::{Section, SectionKind};
@@ -175,35 +175,47 @@ impl Rule for HeadingStyle {
                 None => v.push((h.form, 1)),
             }
         }
-        let majority: HashMap<Family, (Form, usize)> = counts
+        // The target form per family: the GB/T 9704 form wherever the document uses it for
+        // `一、` `（一）` `（1）` (issue 12: following the majority turned the standard `（一）`
+        // of a PDF-extracted report into `(一)`); otherwise the majority. (`1.` against `1．`
+        // is left to the majority: the standard's printed dot does not settle the width.)
+        let majority: HashMap<Family, (Form, usize, bool)> = counts
             .iter()
             .map(|(&family, v)| {
                 let best = v.iter().map(|(_, n)| *n).max().unwrap_or(0);
                 let std = standard(family, v[0].0);
-                let form = if v.iter().any(|(f, n)| *f == std && *n == best) {
-                    std
+                let std_count = v.iter().find(|(f, _)| *f == std).map_or(0, |(_, n)| *n);
+                let prefer_std = matches!(
+                    family,
+                    Family::CnComma | Family::CnParen | Family::ArabicParen
+                );
+                let (form, count) = if std_count == best || (prefer_std && std_count > 0) {
+                    (std, std_count)
                 } else {
-                    v.iter().find(|(_, n)| *n == best).map_or(std, |(f, _)| *f)
+                    let f = v.iter().find(|(_, n)| *n == best).map_or(std, |(f, _)| *f);
+                    (f, best)
                 };
-                (family, (form, best))
+                (family, (form, count, count == best))
             })
             .collect();
 
         // Sibling groups: same parent, same family.
         type Group<'g, 'h> = ((Option<usize>, Family), Vec<&'g Numbered<'h>>);
         let mut groups: Vec<Group<'_, '_>> = Vec::new();
+        let mut group_of: HashMap<(Option<usize>, Family), usize> = HashMap::new();
         for h in &all {
             let Some(family) = h.section.family else {
                 continue;
             };
             let key = (h.section.parent, family);
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => v.push(h),
-                None => groups.push((key, vec![h])),
-            }
+            let k = *group_of.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[k].1.push(h);
         }
         for ((_, family), group) in groups {
-            let Some(&(target, target_count)) = majority.get(&family) else {
+            let Some(&(target, target_count, is_majority)) = majority.get(&family) else {
                 continue;
             };
             let first_form = group[0].form;
@@ -218,51 +230,29 @@ impl Rule for HeadingStyle {
                 .find(|h| h.form == target)
                 .map(|h| shown(text, h))
                 .unwrap_or_else(|| render(text, family, group[0], target));
-            let group_fix = safe_fix(
-                format!("本组{}个标题改为“{}”形式", wrong.len(), example.trim_end()),
-                format!(
-                    "Convert {} sibling headings to the form \"{}\"",
-                    wrong.len(),
-                    example.trim_end()
-                ),
-                wrong
-                    .iter()
-                    .map(|h| convert(text, family, h, target))
-                    .collect(),
-            );
-            let file_edits: Vec<Edit> = all
-                .iter()
-                .filter(|h| h.section.family == Some(family) && h.form != target)
-                .map(|h| convert(text, family, h, target))
-                .collect();
-            let file_fix = (file_edits.len() > wrong.len()).then(|| Fix {
-                title: Text::new(
-                    format!(
-                        "全文{}个同类标题统一为“{}”形式",
-                        file_edits.len(),
-                        example.trim_end()
-                    ),
-                    format!(
-                        "Convert all {} headings of this kind in the file to \"{}\"",
-                        file_edits.len(),
-                        example.trim_end()
-                    ),
-                ),
-                edits: file_edits,
-                safe: false,
-            });
             let model = group.iter().find(|h| h.form == target);
             for h in &wrong {
                 let this = shown(text, h);
                 let want = render(text, family, h, target);
+                let (why_zh, why_en) = if is_majority {
+                    (
+                        format!("本文同类标题多用“{example}”形式，{target_count}处"),
+                        format!("the form of most such headings in the document, e.g. \"{example}\", {target_count}"),
+                    )
+                } else {
+                    (
+                        format!("GB/T 9704的形式，本文用于{target_count}处，如“{example}”"),
+                        format!("the GB/T 9704 form, used {target_count} times in the document, e.g. \"{example}\""),
+                    )
+                };
                 let mut f = finding(
                     &META,
                     h.prefix.clone(),
                     format!(
-                        "同级标题编号形式不统一：此处为“{this}”，应为“{want}”（本文同类标题多用“{example}”形式，{target_count}处）"
+                        "同级标题编号形式不统一：此处为“{this}”，应为“{want}”（{why_zh}）"
                     ),
                     format!(
-                        "sibling headings mix number forms: \"{this}\" here, expected \"{want}\" (the form of most such headings in the document, e.g. \"{example}\", {target_count})"
+                        "sibling headings mix number forms: \"{this}\" here, expected \"{want}\" ({why_en})"
                     ),
                 );
                 if let Some(m) = model {
@@ -275,8 +265,14 @@ impl Rule for HeadingStyle {
                         ),
                     });
                 }
-                f.fixes.push(group_fix.clone());
-                f.fixes.extend(file_fix.clone());
+                // One edit per finding: fix-all converts the whole family, and a fix never
+                // grows with the document (issue 18: a group fix on every finding of 55,000
+                // headings took 19 GB).
+                f.fixes.push(safe_fix(
+                    format!("改为“{}”", want.trim_end()),
+                    format!("Change to \"{}\"", want.trim_end()),
+                    vec![convert(text, family, h, target)],
+                ));
                 out.push(f);
             }
         }
@@ -314,18 +310,30 @@ mod tests {
             "(六)己",
         ]);
         let got = check(&text);
-        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got.len(), 4, "{got:?}");
+        // The standard full-width form wins even as the minority (issue 12: the 2023 PDF
+        // report was told to turn its standard `（一）` into `(一)`).
         assert_eq!(
             got[0],
-            "'（一）' 同级标题编号形式不统一：此处为“（一）”，应为“(一)”（本文同类标题多用“(二)”形式，4处）"
+            "'(二)' 同级标题编号形式不统一：此处为“(二)”，应为“（二）”（GB/T 9704的形式，本文用于2处，如“（一）”）"
         );
         let f = fixed(&text);
         // Blanks after the number are kept: they are not a form of their own.
         assert_eq!(
             f,
-            doc(&["(一)甲", "(二) 乙", "(三)丙", "(四)丁", "(五)戊", "(六)己"])
+            doc(&[
+                "（一）甲",
+                "（二） 乙",
+                "（三）丙",
+                "（四）丁",
+                "（五）戊",
+                "（六）己"
+            ])
         );
         assert!(check(&f).is_empty());
+        // Without the standard form anywhere, the majority decides.
+        let text = doc(&["1．甲", "2．乙", "3.丙"]);
+        assert_eq!(fixed(&text), doc(&["1．甲", "2．乙", "3．丙"]));
     }
 
     #[test]
@@ -364,7 +372,7 @@ mod tests {
     }
 
     #[test]
-    fn file_wide_fix_is_offered_when_other_groups_differ() {
+    fn each_finding_carries_one_single_edit_fix() {
         let text = doc(&[
             "一、甲",
             "（一）子",
@@ -378,6 +386,7 @@ mod tests {
         let out = run(&a, &RuleSettings::default(), &[&HeadingStyle]);
         assert_eq!(out.findings.len(), 1);
         assert_eq!(out.findings[0].fixes.len(), 1);
+        assert_eq!(out.findings[0].fixes[0].edits.len(), 1);
         assert!(out.findings[0].fixes[0].safe);
     }
 }

@@ -87,16 +87,28 @@ impl Rule for PageDebris {
                 None
             };
             if let Some(kind) = kind {
+                if matches!(kind, Kind::PageNumber) && continues_a_figure(text, lines, i) {
+                    // `…投资总额达` ⏎ `350` ⏎ `多亿元`: a figure of a broken sentence.
+                    continue;
+                }
                 let (zh, en) = kind.message(t);
                 let mut f = finding(&META, line.trimmed(), zh, en);
-                f.fixes.push(safe_fix(
+                let mut fix = safe_fix(
                     "删除此行",
                     "Remove this line",
                     vec![Edit {
                         range: whole_line(text, lines, i),
                         new_text: String::new(),
                     }],
-                ));
+                );
+                // A bare number (`154`) may be a figure: removing it is never automatic
+                // (fix-all never deletes a digit); the quick fix stays for the reader who sees
+                // it is a page number. A decorated one (`- 3 -`, `第3页`) is a page number.
+                fix.safe = !matches!(kind, Kind::PageNumber)
+                    || !t
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+                f.fixes.push(fix);
                 out.push(f);
                 continue;
             }
@@ -139,6 +151,29 @@ impl Kind {
     }
 }
 
+/// Whether the number alone on line `i` reads as part of the sentence around it: the line
+/// before does not end a sentence and the line after goes on with a unit or a measure word.
+fn continues_a_figure(text: &str, lines: &[crate::analysis::text::Line], i: usize) -> bool {
+    let near = |range: &mut dyn Iterator<Item = usize>| {
+        range
+            .map(|j| &text[lines[j].trimmed()])
+            .find(|t| !t.is_empty())
+    };
+    let before = near(&mut (0..i).rev().take(3));
+    let after = near(&mut (i + 1..lines.len()).take(3));
+    let open_before = before.is_some_and(|b| {
+        b.chars()
+            .next_back()
+            .is_some_and(|c| !is_sentence_end(c) && !"；：:;）)”".contains(c))
+    });
+    let unit_after = after.is_some_and(|a| {
+        a.chars().next().is_some_and(|c| {
+            "多余万亿千百元角%％‰个人户家项所座件台辆吨米亩平方公里倍年月日岁次名套条".contains(c)
+        })
+    });
+    open_before && unit_after
+}
+
 fn debris_kind(t: &str) -> Kind {
     if t.contains(">>") || t.contains("＞＞") || t.contains("当前位置") || t.contains("当前的位置")
     {
@@ -161,8 +196,9 @@ fn debris_kind(t: &str) -> Kind {
 /// speaker, caption or appendix marker, and not a bare list of numbers.
 fn is_running_header_shape(t: &str) -> bool {
     !t.chars().any(is_sentence_end)
-        && !t.ends_with('：')
-        && !t.ends_with(':')
+        // `责任单位：市住建局` under each item of an appendix table is content, not a header.
+        && !t.contains('：')
+        && !t.contains(':')
         && !is_dateline(t)
         && !is_salutation(t)
         && !is_speaker_line(t)
@@ -303,5 +339,20 @@ mod tests {
     fn clean_text_has_no_debris() {
         let text = "2023年政府工作报告\n各位代表：\n一、回顾\n过去一年，地区生产总值增长5.2%，达到4.4万亿元。\n12项民生实事全部完成。\n";
         assert!(check(text).is_empty(), "{:?}", check(text));
+    }
+
+    /// Issue 12: a number inside a sentence broken over lines is a figure, and label lines of an
+    /// appendix table repeat without being running headers.
+    #[test]
+    fn figures_of_broken_sentences_and_table_labels_are_content() {
+        let text = "全年计划实施重点项目100个，投资总额达\n350\n多亿元，其中新开工项目60个。\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        let text = "附件\n\n1.建设城市快速路。\n责任单位：市住建局\n2.改造老旧小区。\n责任单位：市住建局\n3.建设学校。\n责任单位：市住建局\n";
+        assert!(check(text).is_empty(), "{:?}", check(text));
+        // plan-1976-5th-fyp-summary: a page number between a full stop and a heading is still
+        // reported, but its removal is not in fix-all (a fix-all never deletes a digit).
+        let text = "列入国家计划。在资金和物资上，要切实给予保证。\n154\n\n十二、做好商业工作，扩大对外贸易\n";
+        assert_eq!(check(text).len(), 1, "{:?}", check(text));
+        assert_eq!(testing::fixed(&PageDebris, text, true), text);
     }
 }

@@ -112,27 +112,55 @@ impl Rule for PunctuationWidth {
                 out.push(once_finding(&candidates, Some(k), half[k]));
             }
         }
-        for c in candidates {
-            if once[c.kind] {
-                continue;
-            }
-            let mut f = finding(
-                &META,
-                c.range,
-                format!("中文中应使用全角标点：“{}”应为“{}”", c.found, c.wanted),
-                format!(
-                    "Chinese text takes full-width punctuation: \"{}\" should be \"{}\"",
-                    c.found, c.wanted
-                ),
-            );
-            f.fixes.push(safe_fix(
-                format!("改为“{}”", c.wanted),
-                format!("Replace with \"{}\"", c.wanted),
-                c.edits,
-            ));
-            out.push(f);
+        // The rest one finding per paragraph (issue 12: hundreds of mechanical notes buried a
+        // report's one warning): at the first mark, with one fix for all of the line's marks.
+        let rest: Vec<Candidate> = candidates.into_iter().filter(|c| !once[c.kind]).collect();
+        let mut i = 0;
+        while i < rest.len() {
+            let line = super::line_index(&analysis.lines, rest[i].range.start);
+            let end = analysis.lines[line].end;
+            let j = i + rest[i..].partition_point(|c| c.range.start < end);
+            out.push(paragraph_finding(&rest[i..j]));
+            i = j;
         }
     }
+}
+
+/// One finding for the half-width marks of one paragraph (a line), at the first of them.
+fn paragraph_finding(of_line: &[Candidate]) -> Finding {
+    let c = &of_line[0];
+    let n = of_line.len();
+    let (zh, en, title_zh, title_en) = if n == 1 {
+        (
+            format!("中文中应使用全角标点：“{}”应为“{}”", c.found, c.wanted),
+            format!(
+                "Chinese text takes full-width punctuation: \"{}\" should be \"{}\"",
+                c.found, c.wanted
+            ),
+            format!("改为“{}”", c.wanted),
+            format!("Replace with \"{}\"", c.wanted),
+        )
+    } else {
+        (
+            format!(
+                "本段{n}处半角标点，中文应使用全角：如“{}”应为“{}”",
+                c.found, c.wanted
+            ),
+            format!(
+                "{n} half-width punctuation marks in this paragraph; Chinese text takes full-width ones, e.g. \"{}\" should be \"{}\"",
+                c.found, c.wanted
+            ),
+            format!("本段{n}处改为全角"),
+            format!("Convert the paragraph's {n} marks to full-width"),
+        )
+    };
+    let mut f = finding(&META, c.range.clone(), zh, en);
+    f.fixes.push(safe_fix(
+        title_zh,
+        title_en,
+        of_line.iter().flat_map(|c| c.edits.clone()).collect(),
+    ));
+    f
 }
 
 /// Kinds of marks, each judged on its own: comma, semicolon, colon, exclamation, question
@@ -333,12 +361,17 @@ mod tests {
         let text = format!(
             "{FULL}{FULL}（一）各位代表！三年来,面对疫情;增长6.5%;中关村南部(房山)科技城：\n"
         );
+        // One finding per paragraph, one fix for its marks.
         let got = check(&text);
-        assert_eq!(got.len(), 4, "{got:?}");
-        assert_eq!(got[0], "',' 中文中应使用全角标点：“,”应为“，”");
         assert_eq!(
-            got[3],
-            "'(房山)' 中文中应使用全角标点：“(房山)”应为“（房山）”"
+            got,
+            ["',' 本段4处半角标点，中文应使用全角：如“,”应为“，”"],
+            "{got:?}"
+        );
+        let one = format!("{FULL}{FULL}（一）中关村南部(房山)科技城。\n");
+        assert_eq!(
+            check(&one),
+            ["'(房山)' 中文中应使用全角标点：“(房山)”应为“（房山）”"]
         );
         let f = fixed(&text);
         assert!(
@@ -366,9 +399,9 @@ mod tests {
         // full-width (once).
         let text = format!("{FULL}{FULL}甲,乙;丙;丁! 戊!\n");
         let got = check(&text);
-        assert_eq!(got.len(), 4, "{got:?}");
-        assert!(got[1].starts_with("';' 中文中应使用全角标点"), "{got:?}");
-        assert!(got[3].contains("全文的叹号均使用半角（共2处）"), "{got:?}");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("',' 本段3处半角标点"), "{got:?}");
+        assert!(got[1].contains("全文的叹号均使用半角（共2处）"), "{got:?}");
         let f = fixed(&text);
         assert!(f.ends_with("甲，乙；丙；丁！戊！\n"), "{f}");
         assert!(check(&f).is_empty());
