@@ -89,7 +89,8 @@ pub(super) fn list_item_end(
         && (follows_item
             || previous_nonblank(lines, i)
                 .is_some_and(|j| trimmed(text, &lines[j]).ends_with(['：', ':'])));
-    (ctx.appendix || ctx.glossary || one_sentence || announced).then_some(end)
+    // Once a run has started, its later items may run longer (`4. 实施…行动计划，…。扩大…`).
+    (ctx.appendix || ctx.glossary || one_sentence || announced || follows_item).then_some(end)
 }
 
 fn previous_nonblank(lines: &[Line], i: usize) -> Option<usize> {
