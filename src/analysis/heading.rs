@@ -147,8 +147,8 @@ impl ListOpener {
 const CN_NUM: &str = "零〇一二两三四五六七八九十百";
 const BLANKS: &str = r"[ \t\u{3000}\u{00A0}]*";
 
-fn numbered_regexes() -> &'static [(Regex, Family); 6] {
-    static RES: OnceLock<[(Regex, Family); 6]> = OnceLock::new();
+fn numbered_regexes() -> &'static [(Regex, Family); 7] {
+    static RES: OnceLock<[(Regex, Family); 7]> = OnceLock::new();
     RES.get_or_init(|| {
         let re = |p: String| Regex::new(&p).expect("static regex");
         [
@@ -159,10 +159,16 @@ fn numbered_regexes() -> &'static [(Regex, Family); 6] {
                 Family::Zhang, // refined by the unit
             ),
             (
+                // The opening bracket may be lost in a scrape: `五)注重统筹兼顾`.
                 re(format!(
-                    r"^(?P<o>[（(]){BLANKS}(?P<n>[{CN_NUM}]+){BLANKS}(?P<c>[）)])"
+                    r"^(?P<o>[（(])?{BLANKS}(?P<n>[{CN_NUM}]+){BLANKS}(?P<c>[）)])"
                 )),
                 Family::CnParen,
+            ),
+            (
+                // A bare numeral on its own line, as older reports number their parts.
+                re(r"^(?P<n>[一二三四五六七八九十]{1,3})$".to_string()),
+                Family::CnComma,
             ),
             (
                 re(format!(r"^(?P<n>[{CN_NUM}]+){BLANKS}(?P<c>[、．])")),
@@ -449,11 +455,24 @@ pub fn is_debris_line(s: &str) -> bool {
 
 /// `附件`, `附件1：`, `附录二`: an appendix starts a new document-level section.
 pub fn is_appendix_marker(s: &str) -> bool {
-    let t = s.trim_matches(is_blank_char);
+    // `附 录`, `附　件`: spaced out like a title.
+    let t: String = s.chars().filter(|c| !is_blank_char(*c)).collect();
     ["附件", "附录", "附页", "附表"]
         .iter()
         .any(|k| t.starts_with(k))
-        && char_len(t) <= 6
+        && char_len(&t) <= 6
+}
+
+/// An appendix named on its marker line: `附录一：《政府工作报告》名词解释`,
+/// `附录二：…数据汇总表（一）`.
+pub fn is_titled_appendix(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^附[ \u{3000}]*[录件][ \u{3000}]*[一二三四五六七八九十0-9０-９]{1,3}[ \u{3000}]*[：:、．.][ \u{3000}]*[^ \u{3000}]")
+            .expect("static regex")
+    });
+    let t = s.trim_matches(is_blank_char);
+    re.is_match(t) && char_len(t) <= 50 && !t.ends_with(is_sentence_end)
 }
 
 /// The heading of a report's glossary, which often ends with a colon: `名词解释：`,
@@ -587,6 +606,15 @@ mod tests {
         assert_eq!(prefix("一、二月份，全市…"), None);
         assert_eq!(prefix("一、二、三产业协调发展"), None);
         assert_eq!(prefix("一是全面落实"), None);
+        // Old and scraped forms.
+        let s = "五)注重统筹兼顾";
+        let lost = number_prefix(s, 0..s.len()).unwrap();
+        assert_eq!(
+            (lost.family, lost.number, lost.marker.open),
+            (Family::CnParen, 5, None)
+        );
+        assert_eq!(prefix("四").map(|p| (p.0, p.1)), Some((Family::CnComma, 4)));
+        assert_eq!(prefix("四川"), None);
     }
 
     #[test]
@@ -702,6 +730,24 @@ mod tests {
         ] {
             assert!(!is_glossary_heading(s), "{s}");
         }
+    }
+
+    #[test]
+    fn appendix_markers() {
+        for s in ["附件", "附 录", "附件2：", "附　件"] {
+            assert!(is_appendix_marker(s), "{s}");
+        }
+        assert!(!is_appendix_marker("附件所列项目由各区县负责落实"));
+        for s in [
+            "附录一：《政府工作报告》名词解释",
+            "附录二：2022年主要经济指标数据汇总表（一）",
+        ] {
+            assert!(is_titled_appendix(s), "{s}");
+        }
+        assert!(!is_titled_appendix("附件1"));
+        assert!(!is_titled_appendix(
+            "附录一：本报告所用数据均为初步统计数，最终以统计年鉴为准。"
+        ));
     }
 
     #[test]

@@ -81,7 +81,20 @@ pub(super) fn list_item_end(
         && body
             .chars()
             .any(|c| matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '。'));
-    (ctx.appendix || ctx.glossary || one_sentence).then_some(end)
+    // `（1）…（7）` after a line that announces them (`必须注意：`) are the points of that
+    // sentence, however long each is.
+    // So are entries of the glossary form (`一、在东北各省：新建和改建九个电站…`) after such a line.
+    let announced = (matches!(p.family, Family::ArabicParen | Family::Circled)
+        || glossary_entry(&body))
+        && (follows_item
+            || previous_nonblank(lines, i)
+                .is_some_and(|j| trimmed(text, &lines[j]).ends_with(['：', ':'])));
+    // Once a run has started, its later items may run longer (`4. 实施…行动计划，…。扩大…`).
+    (ctx.appendix || ctx.glossary || one_sentence || announced || follows_item).then_some(end)
+}
+
+fn previous_nonblank(lines: &[Line], i: usize) -> Option<usize> {
+    (0..i).rev().find(|&j| !lines[j].is_blank())
 }
 
 /// The text of lines `i..=end` from byte `from`, lines joined without separators.

@@ -18,8 +18,8 @@ use std::ops::Range;
 use super::heading::{
     display_name, has_document_keyword, heading_sentence_end, is_appendix_marker, is_caption,
     is_dateline, is_debris_line, is_glossary_heading, is_preface_heading, is_salutation,
-    is_short_title_shape, is_speaker_line, list_opener, number_prefix, number_prefix_expecting,
-    Family, Marker,
+    is_short_title_shape, is_speaker_line, is_titled_appendix, list_opener, number_prefix,
+    number_prefix_expecting, Family, Marker,
 };
 use super::text::{char_len, is_cjk, is_clause_punct, is_sentence_end, Line};
 use items::{list_item_end, ItemContext};
@@ -243,9 +243,21 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
                     roles[j] == Role::Section && is_appendix_marker(trimmed(text, &lines[j]))
                 });
         let appendix = !in_front_matter && !glossary && is_appendix_marker(t);
+        // `附录一：《政府工作报告》名词解释`: under a bare `附 录` marker, or a part of its own.
+        let titled = !in_front_matter && !glossary && !appendix && is_titled_appendix(t);
+        let in_appendix = in_appendix || (titled && item_ctx.appendix);
+        let glossary = glossary
+            || (titled && ["名词", "词语"].iter().any(|k| t.contains(k)) && t.contains("解释"));
+        let appendix = appendix || titled;
+        let key = if titled && key.is_empty() {
+            display_name(t)
+        } else {
+            key
+        };
         if is_title {
             item_ctx = ItemContext::default();
         } else if glossary {
+            item_ctx.appendix |= appendix;
             item_ctx.glossary = true;
         } else if appendix {
             item_ctx.appendix = true;
@@ -412,6 +424,19 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
             continue;
         }
 
+        // A page break of a web or wiki export: the line stops mid-sentence and a line holding
+        // only a zero-width space separates it from its continuation. Neither half is a heading.
+        let page_break = !ends_cleanly(t)
+            && lines
+                .get(i + 1)
+                .is_some_and(|l| l.is_blank() && text[l.start..l.end].contains('\u{200B}'));
+        if page_break {
+            roles[i] = Role::Body;
+            prev_clean = false;
+            i += 1;
+            continue;
+        }
+
         let never_heading = is_dateline(t)
             || is_salutation(t)
             || is_debris_line(t)
@@ -500,7 +525,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
 }
 
 /// The width a text is hard-wrapped at, if it is: the commonest length of the lines that end
-/// mid-sentence, when it holds at least 30 of them and a third of all such lines.
+/// mid-sentence, when it holds at least 20 of them and a third of all such lines.
 fn wrap_width(broken_lengths: &[usize]) -> Option<usize> {
     let total: usize = broken_lengths.iter().sum();
     let (w, &n) = broken_lengths
@@ -508,7 +533,7 @@ fn wrap_width(broken_lengths: &[usize]) -> Option<usize> {
         .enumerate()
         .skip(10)
         .max_by_key(|&(_, n)| *n)?;
-    (n >= 30 && n * 3 >= total).then_some(w)
+    (n >= 20 && n * 3 >= total).then_some(w)
 }
 
 /// A heading does not start with punctuation or a particle that continues a broken sentence.
