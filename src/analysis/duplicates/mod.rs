@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod index;
 pub mod passage;
 mod report;
+mod reuse;
 pub mod similarity;
 
 use std::collections::{BTreeSet, HashMap};
