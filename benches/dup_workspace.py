@@ -9,6 +9,7 @@ the sampled rows in the verdict format (verdict and reason left to the reader).
     cargo build --release
     python3 benches/dup_workspace.py                        # counts
     python3 benches/dup_workspace.py --sample 60 --seed 13  # + the sample to read
+    python3 benches/dup_workspace.py --regions all          # all 753 reports in one workspace
 
 The governments are the manifest's regions; the default seven are those of issue 13's note
 (largest year series first). Findings of a code switched off by default (`template-passage`)
@@ -48,7 +49,7 @@ def line_of(text, offset_line):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--regions", default=",".join(DEFAULT_REGIONS))
+    ap.add_argument("--regions", default=",".join(DEFAULT_REGIONS), help="manifest regions, or all")
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "report-lsp"))
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--seed", type=int, default=13)
@@ -57,8 +58,9 @@ def main():
     ap.add_argument("--config", help="a report-lsp.toml copied to the workspace root")
     args = ap.parse_args()
 
-    regions = args.regions.split(",")
-    rows = [r for r in manifest() if r["region"] in regions]
+    every = manifest()
+    regions = sorted({r["region"] for r in every}) if args.regions == "all" else args.regions.split(",")
+    rows = [r for r in every if r["region"] in regions]
     files = [r["new_name"] for r in rows]
     region_of = {r["new_name"]: r["region"] for r in rows}
     ws = tempfile.mkdtemp(prefix="dup-ws-")
@@ -89,7 +91,8 @@ def main():
             per_report[name] += 1
             per_code[(x["code"], x["severity"])] += 1
     n = len(files)
-    print(f"workspace: {n} reports of {len(regions)} governments ({','.join(regions)})")
+    shown = ",".join(regions) if len(regions) <= 10 else f"{','.join(regions[:10])},…"
+    print(f"workspace: {n} reports of {len(regions)} governments ({shown})")
     print(f"duplicate findings: {len(findings)}, {len(findings) / max(n, 1):.2f} per report, "
           f"on {len(per_report)} reports; {n - len(per_report)} reports without any")
     for (code, sev), c in sorted(per_code.items()):
