@@ -242,11 +242,19 @@ fn run(mb: &str) {
     let rules = RuleSettings::default();
     for (key, text) in &files {
         for d in duplicates::document_findings(&index, key, &settings, &rules) {
-            let r = d.finding.range;
-            let first = text[..r.start].matches('\n').count() as u32 + 1;
-            let last = text[..r.end].matches('\n').count() as u32 + 1;
-            for l in first..=last {
-                seen.insert((key.to_string(), l));
+            // A diagnostic per source report lists the other passages here as related places.
+            let here = d
+                .finding
+                .related
+                .iter()
+                .filter(|r| r.file.is_none())
+                .map(|r| r.range.clone());
+            for r in std::iter::once(d.finding.range.clone()).chain(here) {
+                let first = text[..r.start].matches('\n').count() as u32 + 1;
+                let last = text[..r.end].matches('\n').count() as u32 + 1;
+                for l in first..=last {
+                    seen.insert((key.to_string(), l));
+                }
             }
         }
     }

@@ -661,6 +661,8 @@ pub fn document_findings_cached(
         groups[i].1.push(sp);
     }
     let mut out = Vec::new();
+    // Findings only across reports, by the report they come from (the first one listed).
+    let mut across: Vec<(FileId, DupFinding)> = Vec::new();
     for (range, mut group) in groups {
         // The same document first, then the other files in index order.
         group.sort_by_key(|sp| (sp.other_file != file_id, sp.other_file, sp.q.start));
@@ -669,12 +671,17 @@ pub fn document_findings_cached(
             continue;
         }
         if let Some(f) = block_finding(index, file_id, &text, &group, exact_sev, near_sev) {
-            out.push(DupFinding {
+            let d = DupFinding {
                 finding: f,
                 fingerprint: fp,
-            });
+            };
+            match group.first() {
+                Some(first) if first.other_file != file_id => across.push((first.other_file, d)),
+                _ => out.push(d),
+            }
         }
     }
+    out.extend(per_source(index, across));
     out.extend(sentence_findings(
         &q, file_id, &unmatched, exact_sev, near_sev,
     ));
@@ -1394,6 +1401,97 @@ fn block_finding(
             safe: false,
         }],
     })
+}
+
+/// More findings than this copied from one report become one diagnostic for that report.
+const MAX_PER_SOURCE: usize = 3;
+
+/// Findings across reports grouped per source report: when many passages of this report come
+/// from one other report, one diagnostic (on the first of them) says so and lists them all,
+/// instead of one per passage.
+fn per_source(index: &Index, across: Vec<(FileId, DupFinding)>) -> Vec<DupFinding> {
+    let mut by_source: Vec<(FileId, Vec<DupFinding>)> = Vec::new();
+    for (source, d) in across {
+        match by_source.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, ds)) => ds.push(d),
+            None => by_source.push((source, vec![d])),
+        }
+    }
+    let mut out = Vec::new();
+    for (source, mut ds) in by_source {
+        if ds.len() <= MAX_PER_SOURCE {
+            out.extend(ds);
+            continue;
+        }
+        ds.sort_by_key(|d| d.finding.range.start);
+        let name = index
+            .file(source)
+            .map(|f| display_name(&f.key))
+            .unwrap_or_default();
+        let n = ds.len();
+        let exact = ds.iter().all(|d| d.finding.code == DUPLICATE_PASSAGE.code);
+        let code = if exact {
+            DUPLICATE_PASSAGE.code
+        } else {
+            NEAR_DUPLICATE_PASSAGE.code
+        };
+        let severity = ds
+            .iter()
+            .filter(|d| d.finding.code == code)
+            .map(|d| d.finding.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        let (zh, en) = if exact {
+            (
+                format!("本文有{n}处与{name}重复"),
+                format!("{n} passages of this report repeat {name}"),
+            )
+        } else {
+            (
+                format!("本文有{n}处与{name}重复或相似"),
+                format!("{n} passages of this report repeat or resemble {name}"),
+            )
+        };
+        let mut related = Vec::new();
+        let mut fingerprint: u64 = 0x9e37_79b9_7f4a_7c15;
+        for (i, d) in ds.iter().enumerate() {
+            fingerprint =
+                (fingerprint.rotate_left(7) ^ d.fingerprint).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            if i > 0 {
+                related.push(Related {
+                    file: None,
+                    range: d.finding.range.clone(),
+                    message: d.finding.message.clone(),
+                });
+            }
+            related.extend(
+                d.finding
+                    .related
+                    .iter()
+                    .filter(|r| {
+                        r.file
+                            .as_ref()
+                            .is_some_and(|f| index.file_id(f) == Some(source))
+                    })
+                    .take(1)
+                    .cloned(),
+            );
+        }
+        let first = ds.swap_remove(0);
+        out.push(DupFinding {
+            fingerprint,
+            finding: Finding {
+                code,
+                severity,
+                range: first.finding.range.clone(),
+                message: Text::new(zh, en),
+                related,
+                // Deleting every copied passage at once is not a fix anyone should take blind.
+                fixes: Vec::new(),
+            },
+        });
+    }
+    out
 }
 
 /// `相似的另一处（相似度N%）`: one of 101 texts, made once and shared by every finding (a

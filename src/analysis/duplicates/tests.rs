@@ -554,3 +554,39 @@ fn a_passage_in_most_years_of_a_government_is_shared_language() {
         assert!(findings(&idx, k).is_empty(), "{k}: {:?}", render(&idx, k));
     }
 }
+
+/// Issue 13: many passages copied from one report are one diagnostic for that report.
+#[test]
+fn many_passages_from_one_report_are_one_diagnostic() {
+    let para = |seed: u32| -> String {
+        (0..60)
+            .map(|j| char::from_u32(0x4E00 + (seed * 7919 + j * 613) % 20000).unwrap())
+            .collect::<String>()
+            + "。"
+    };
+    let source: String = (0..5).map(|i| para(i) + "\n").collect();
+    // Each copied paragraph between two of the copy's own: five runs.
+    let copy: String = (0..5)
+        .map(|i| {
+            format!(
+                "{}\n{}\n{}\n",
+                para(100 + 2 * i),
+                para(101 + 2 * i),
+                para(i)
+            )
+        })
+        .collect();
+    let idx = index(&[("file:///w/a.txt", &source), ("file:///w/b.txt", &copy)]);
+    let f = findings(&idx, "file:///w/b.txt");
+    assert_eq!(f.len(), 1, "{:?}", render(&idx, "file:///w/b.txt"));
+    let d = &f[0].finding;
+    assert_eq!(d.message.zh, "本文有5处与a.txt重复");
+    assert_eq!(d.severity, Severity::Info);
+    // The four other places here and the five in the source.
+    assert_eq!(d.related.iter().filter(|r| r.file.is_none()).count(), 4);
+    assert_eq!(d.related.iter().filter(|r| r.file.is_some()).count(), 5);
+    // Three are still one diagnostic each.
+    let three: String = copy.lines().take(9).map(|l| format!("{l}\n")).collect();
+    let idx = index(&[("file:///w/a.txt", &source), ("file:///w/b.txt", &three)]);
+    assert_eq!(findings(&idx, "file:///w/b.txt").len(), 3);
+}
