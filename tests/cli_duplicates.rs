@@ -8,8 +8,8 @@ use std::process::Command;
 use common::{TempDir, BIN};
 use serde_json::Value;
 
-const A: &str =
-    "坚持稳中求进工作总基调，全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。";
+/// Long enough (50+ characters) to be a substantive copy across reports.
+const A: &str = "坚持稳中求进工作总基调，全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，不断增强城市综合实力和竞争力。";
 const B: &str =
     "持续深化京津冀协同发展，有序疏解非首都功能，推动城市副中心高质量发展取得新的成效。";
 

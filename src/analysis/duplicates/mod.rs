@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod index;
 pub mod passage;
 mod report;
+mod reuse;
 pub mod similarity;
 
 use std::collections::{BTreeSet, HashMap};
@@ -127,19 +128,19 @@ pub fn bytes_hash(bytes: &[u8]) -> u64 {
 pub static DUPLICATE_PASSAGE: RuleMeta = RuleMeta {
     code: "duplicate-passage",
     default_severity: Severity::Warning,
-    summary_en: "A passage (paragraph, block of paragraphs or long sentence) repeated verbatim in this document or elsewhere in the workspace.",
-    summary_zh: "段落、连续段落或长句与本文或工作区其他文件中的内容完全重复。",
-    why: "Drafts are assembled from last year's report and other departments' texts; the same passage often ends up twice. Spacing, full/half-width forms, punctuation variants and list numbers are ignored when comparing.",
-    example: "第77–151行与第1–75行重复，共75段",
+    summary_en: "A passage (paragraph, block of paragraphs or long sentence) repeated verbatim inside this report (warning), or copied unchanged from another report of the workspace (information).",
+    summary_zh: "段落、连续段落或长句在本报告内重复出现（警告），或原样照搬工作区中另一份报告（提示）。",
+    why: "Drafts are assembled from last year's report and other departments' texts; the same passage often ends up twice. Inside one report every repeat is an accident, whatever it says (a thanks formula pasted twice included). Across reports only real reuse is reported, on the later report of the pair, as information: not glossary entries and other definitions, the opening, credit, thanks and closing formulas, passages under 50 characters, nor shared language learnt from the workspace (a passage found in most years of one government or in three other governments, or made mostly of fingerprints found in one document in twenty). Spacing, full/half-width forms, punctuation variants and list numbers are ignored when comparing. Tuned by `duplicates.minChars`, `duplicates.boilerplateRatio` and `duplicates.ignore` (see configuration.md and duplicates.md).",
+    example: "第77–151行与第1–75行重复，共75段   ← lines 77–151 paste lines 1–75 of the same report a second time",
 };
 
 pub static NEAR_DUPLICATE_PASSAGE: RuleMeta = RuleMeta {
     code: "near-duplicate-passage",
     default_severity: Severity::Info,
-    summary_en: "A passage that is nearly the same as another one (similarity at or above duplicates.threshold).",
-    summary_zh: "段落与另一处内容高度相似（相似度不低于 duplicates.threshold），可能是改了几个字的复制。",
-    why: "A paragraph copied from last year's report with a few words changed is easy to miss when reading; the similarity is the longest common subsequence over the longer passage.",
-    example: "本段与 2016.txt 第12行相似（相似度92%）",
+    summary_en: "A passage nearly the same as another one (similarity at or above duplicates.threshold): a repeat inside this report changed by a character or two, or a near copy of another report.",
+    summary_zh: "段落与另一处内容高度相似（相似度不低于 duplicates.threshold）：本报告内改了一两个字的重复，或对另一份报告的近似照搬。",
+    why: "A paragraph copied with a few words changed is easy to miss when reading; the similarity is the longest common subsequence over the longer passage. Template reuse is not a copy: two passages whose figures differ (each year's goals paragraph, the same sentence with this year's numbers) are never near duplicates. Inside one report a near repeat needs 95% and the same figures (the work plan echoing a sentence of the review is no accident); between years of one government only a passage left unchanged but for a word or two (95%) counts, since redrafting last year's text is how reports are written; from another government 80% (`duplicates.threshold`). Findings across reports follow the rules of `duplicate-passage` and are information.",
+    example: "本段与city-b-2021.txt 第39行相似（相似度89%）   ← a paragraph of another city's report with two items changed",
 };
 
 /// The rule documentation of the duplicate findings (they need the workspace, so they are not

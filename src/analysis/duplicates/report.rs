@@ -12,6 +12,9 @@ use std::sync::{Arc, OnceLock};
 use super::fingerprint::Fingerprint;
 use super::index::{FileId, Index, Para, ParaId, Postings};
 use super::passage::{is_dateline_text, paragraphs, sentences, Normalized};
+use super::reuse::{
+    figures, glossary_line, is_definition, template, Governments, MIN_REUSE_CHARS, UNCHANGED,
+};
 use super::similarity::{lengths_compatible, Pattern};
 use super::{
     fingerprint, DupSettings, FastMap, FastSet, DUPLICATE_PASSAGE, NEAR_DUPLICATE_PASSAGE,
@@ -101,6 +104,18 @@ impl<'i> Query<'i> {
         } else {
             t
         }
+    }
+
+    /// The earlier exact copies of `id` in its own file: the only matches of boilerplate (a set
+    /// formula pasted twice into one report is an accident, whatever it says).
+    fn same_file_exact(&self, id: ParaId) -> Vec<Match> {
+        let me = self.index.para(id);
+        self.index
+            .exact(me.hash)
+            .iter()
+            .filter(|&&o| o != id && self.index.para(o).file == me.file && self.eligible(o))
+            .map(|&o| Match { other: o, sim: 1.0 })
+            .collect()
     }
 
     fn eligible(&self, id: ParaId) -> bool {
@@ -319,22 +334,37 @@ impl Counts {
 
 /// The set formulas of a government work report, which every report repeats in its own
 /// words: the opening (`现在，我代表…人民政府，向大会报告政府工作…`) and the thanks
-/// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`), in all their variants (`向大会作政府工作报告，
-/// 请连同…一并审议`). Boilerplate even in a workspace too small to
+/// (`在此，我代表…向…表示衷心感谢/致以崇高的敬意`) with the credit before it (`成绩来之不易，
+/// 这是…领导的结果`), in all their variants (`向大会作政府工作报告，请连同…一并审议`). Boilerplate even in a workspace too small to
 /// count document frequencies.
 fn is_formula_sentence(chars: &[char]) -> bool {
     let s: String = chars.iter().take(400).collect();
-    let opening = s.contains("向大会") && s.contains("报告") && s.contains("审议")
-        || s.starts_with("请") && s.contains("提出意见");
+    let opening =
+        s.contains("向大会") && s.contains("报告") && (s.contains("审议") || s.contains("审查"))
+            || s.starts_with("请") && s.contains("提出意见");
     let thanks = (s.contains("我代表") || s.contains("我谨代表"))
         && (s.contains("感谢") || s.contains("敬意"));
-    opening || thanks
+    // The credit formula before the thanks: `成绩来之不易，这是…坚强领导的结果，是…团结奋斗的结果`.
+    let credit = s.contains("来之不易")
+        || s.contains("归功于")
+        || s.contains("的结果") && (s.contains("领导") || s.contains("奋斗"));
+    // The closing call (`让我们在…领导下，…共同创造…更加美好的明天`) and the plan submitted
+    // to the congress (`我们编制了《…纲要（草案）》，提交大会审议`).
+    let closing = s.starts_with("让我们")
+        || s.starts_with("各位代表") && (s.contains("新征程") || s.contains("新的一年"));
+    let submitted = s.contains("大会审") || s.contains("编制") && s.contains("草案");
+    opening || thanks || credit || closing || submitted
 }
 
 /// A passage made mostly (60% or more) of set formulas.
 fn is_formula(chars: &[char]) -> bool {
     // Every formula sentence has one of these; most paragraphs have none.
-    if !chars.iter().any(|c| matches!(c, '审' | '谢' | '敬' | '意')) {
+    if !chars.iter().any(|c| {
+        matches!(
+            c,
+            '审' | '谢' | '敬' | '意' | '易' | '归' | '果' | '让' | '征' | '年'
+        )
+    }) {
         return false;
     }
     let formula: usize = sentences(chars)
@@ -537,7 +567,8 @@ pub fn document_findings_cached(
                 let mut matches: Vec<Match> = a.matches.clone();
                 for m in reverse.get(&id).into_iter().flatten() {
                     let exact = m.sim >= 1.0;
-                    if a.prep.boilerplate || !exact && a.prep.exact_only {
+                    let same_file = index.para(m.other).file == file_id;
+                    if a.prep.boilerplate && !(exact && same_file) || !exact && a.prep.exact_only {
                         continue;
                     }
                     if !matches.iter().any(|x| x.other == m.other) {
@@ -555,7 +586,7 @@ pub fn document_findings_cached(
             None => {
                 let prep = q.prepare(id);
                 let (matches, misses) = if prep.boilerplate {
-                    (Vec::new(), Vec::new())
+                    (q.same_file_exact(id), Vec::new())
                 } else {
                     q.matches(id, &prep)
                 };
@@ -568,7 +599,7 @@ pub fn document_findings_cached(
                 a
             }
         };
-        if analysed.prep.boilerplate {
+        if analysed.prep.boilerplate && analysed.matches.is_empty() {
             continue;
         }
         starts.insert(index.para(id).first_line);
@@ -612,8 +643,10 @@ pub fn document_findings_cached(
     let text = file.text.clone();
     let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
 
+    let reuse = Reuse::new(index, file_id, &built.positions);
     let spans: Vec<Span> = runs
         .iter()
+        .filter(|r| reuse.keep(r))
         .filter_map(|r| span(index, file_id, &text, r, &starts, &mut line_cache))
         .collect();
     // One finding per repeated block: runs over the same part of this document together.
@@ -628,6 +661,8 @@ pub fn document_findings_cached(
         groups[i].1.push(sp);
     }
     let mut out = Vec::new();
+    // Findings only across reports, by the report they come from (the first one listed).
+    let mut across: Vec<(FileId, DupFinding)> = Vec::new();
     for (range, mut group) in groups {
         // The same document first, then the other files in index order.
         group.sort_by_key(|sp| (sp.other_file != file_id, sp.other_file, sp.q.start));
@@ -636,12 +671,17 @@ pub fn document_findings_cached(
             continue;
         }
         if let Some(f) = block_finding(index, file_id, &text, &group, exact_sev, near_sev) {
-            out.push(DupFinding {
+            let d = DupFinding {
                 finding: f,
                 fingerprint: fp,
-            });
+            };
+            match group.first() {
+                Some(first) if first.other_file != file_id => across.push((first.other_file, d)),
+                _ => out.push(d),
+            }
         }
     }
+    out.extend(per_source(index, across));
     out.extend(sentence_findings(
         &q, file_id, &unmatched, exact_sev, near_sev,
     ));
@@ -649,6 +689,155 @@ pub fn document_findings_cached(
     built.runs = runs;
     cache.last = Some(built);
     out
+}
+
+/// The test of runs across reports: only real reuse is kept (see `reuse.rs`).
+struct Reuse<'a> {
+    index: &'a Index,
+    file_id: FileId,
+    governments: std::cell::OnceCell<Governments>,
+    glossary: std::cell::OnceCell<Option<u32>>,
+    analysed: FastMap<ParaId, &'a Analysed>,
+    /// Glossary heading lines of the other files, looked up once.
+    other_glossary: std::cell::RefCell<FastMap<FileId, Option<u32>>>,
+}
+
+impl<'a> Reuse<'a> {
+    fn new(index: &'a Index, file_id: FileId, positions: &'a [Position]) -> Reuse<'a> {
+        Reuse {
+            index,
+            file_id,
+            governments: Default::default(),
+            glossary: Default::default(),
+            analysed: positions.iter().map(|p| (p.id, &*p.analysed)).collect(),
+            other_glossary: Default::default(),
+        }
+    }
+
+    fn governments(&self) -> &Governments {
+        self.governments
+            .get_or_init(|| Governments::new(self.index))
+    }
+
+    /// Inside the report a run is kept when most of it (by length) is a repeat: equal, or
+    /// left unchanged but for a character or two with the same figures (the work plan echoing
+    /// a sentence of the review with this year's figures is no accident). Across reports,
+    /// when this report is not the earlier one and most of the run is substantive reuse.
+    fn keep(&self, run: &Run) -> bool {
+        let other = run.other_file;
+        if other == self.file_id {
+            if run.exact() {
+                return true;
+            }
+            let (mut kept, mut total) = (0.0, 0.0);
+            for &(p, q, sim, w) in run.pairs() {
+                total += w;
+                if repeat(self.index, p, q, sim) {
+                    kept += w;
+                }
+            }
+            return kept > 0.0 && kept * 2.0 >= total;
+        }
+        let governments = self.governments();
+        if governments.later(self.file_id, other) {
+            return false;
+        }
+        let same_government = governments.same_government(self.file_id, other);
+        let (mut kept, mut total) = (0.0, 0.0);
+        for &(p, q, sim, w) in run.pairs() {
+            total += w;
+            if self.substantive(p, q, sim, same_government) {
+                kept += w;
+            }
+        }
+        kept > 0.0 && kept * 2.0 >= total
+    }
+
+    fn substantive(&self, p: ParaId, q: ParaId, sim: f64, same_government: bool) -> bool {
+        let (pp, qp) = (self.index.para(p), self.index.para(q));
+        if pp.len < MIN_REUSE_CHARS || same_government && sim < UNCHANGED {
+            return false;
+        }
+        let glossary = *self.glossary.get_or_init(|| {
+            self.index
+                .file(self.file_id)
+                .and_then(|f| glossary_line(&f.text))
+        });
+        if is_definition(glossary, pp.first_line, self.index.source(p)) {
+            return false;
+        }
+        let q_glossary = *self
+            .other_glossary
+            .borrow_mut()
+            .entry(qp.file)
+            .or_insert_with(|| {
+                self.index
+                    .file(qp.file)
+                    .and_then(|f| glossary_line(&f.text))
+            });
+        if is_definition(q_glossary, qp.first_line, self.index.source(q)) {
+            return false;
+        }
+        if sim < 1.0 && template(self.index, p, q) {
+            return false;
+        }
+        let Some(a) = self.analysed.get(&p) else {
+            return true;
+        };
+        if self.common_language(&a.prep.fps) {
+            return false;
+        }
+        let mut others: Vec<FileId> = a
+            .matches
+            .iter()
+            .filter(|m| self.index.is_live(m.other))
+            .map(|m| self.index.para(m.other).file)
+            .filter(|&f| f != self.file_id)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        !self.governments().shared(self.file_id, &others)
+    }
+}
+
+impl Reuse<'_> {
+    /// Most of the passage's fingerprints occur in many documents of the workspace (one in
+    /// twenty, four at least): the stock language every report shares (`以习近平新时代中国特色
+    /// 社会主义思想为指导，全面贯彻…`), whichever two reports happen to be closest.
+    fn common_language(&self, fps: &[Fingerprint]) -> bool {
+        if fps.is_empty() {
+            return false;
+        }
+        let many = (self.index.file_count() / 20).max(4);
+        let mut files: Vec<FileId> = Vec::new();
+        let widespread = fps
+            .iter()
+            .filter(|f| {
+                if self.index.is_common(f.hash) {
+                    return true;
+                }
+                let postings = self.index.postings(f.hash);
+                if postings.is_stock() {
+                    return true;
+                }
+                if postings.len() < many {
+                    return false;
+                }
+                files.clear();
+                files.extend(postings.iter().map(|id| self.index.para(id).file));
+                files.sort_unstable();
+                files.dedup();
+                files.len() >= many
+            })
+            .count();
+        widespread * 2 >= fps.len()
+    }
+}
+
+/// A repeat inside one report: equal, or unchanged but for a character or two and with the
+/// same figures.
+fn repeat(index: &Index, p: ParaId, q: ParaId, sim: f64) -> bool {
+    sim >= 1.0 || sim >= UNCHANGED && !template(index, p, q)
 }
 
 /// One compared paragraph of the document, as the runs were built from it.
@@ -1122,6 +1311,12 @@ fn block_finding(
     } else {
         (NEAR_DUPLICATE_PASSAGE.code, near_sev?)
     };
+    // Reuse of another report is information; a repeat inside this one is an accident.
+    let severity = if spans.iter().all(|s| s.other_file != file_id) {
+        severity.min(Severity::Info)
+    } else {
+        severity
+    };
     let pct = (sim * 100.0).floor() as u32;
     let block = spans.iter().any(|s| s.blocks);
     // Counted for blocks only (a single paragraph's message has no count).
@@ -1208,6 +1403,97 @@ fn block_finding(
     })
 }
 
+/// More findings than this copied from one report become one diagnostic for that report.
+const MAX_PER_SOURCE: usize = 3;
+
+/// Findings across reports grouped per source report: when many passages of this report come
+/// from one other report, one diagnostic (on the first of them) says so and lists them all,
+/// instead of one per passage.
+fn per_source(index: &Index, across: Vec<(FileId, DupFinding)>) -> Vec<DupFinding> {
+    let mut by_source: Vec<(FileId, Vec<DupFinding>)> = Vec::new();
+    for (source, d) in across {
+        match by_source.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, ds)) => ds.push(d),
+            None => by_source.push((source, vec![d])),
+        }
+    }
+    let mut out = Vec::new();
+    for (source, mut ds) in by_source {
+        if ds.len() <= MAX_PER_SOURCE {
+            out.extend(ds);
+            continue;
+        }
+        ds.sort_by_key(|d| d.finding.range.start);
+        let name = index
+            .file(source)
+            .map(|f| display_name(&f.key))
+            .unwrap_or_default();
+        let n = ds.len();
+        let exact = ds.iter().all(|d| d.finding.code == DUPLICATE_PASSAGE.code);
+        let code = if exact {
+            DUPLICATE_PASSAGE.code
+        } else {
+            NEAR_DUPLICATE_PASSAGE.code
+        };
+        let severity = ds
+            .iter()
+            .filter(|d| d.finding.code == code)
+            .map(|d| d.finding.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        let (zh, en) = if exact {
+            (
+                format!("本文有{n}处与{name}重复"),
+                format!("{n} passages of this report repeat {name}"),
+            )
+        } else {
+            (
+                format!("本文有{n}处与{name}重复或相似"),
+                format!("{n} passages of this report repeat or resemble {name}"),
+            )
+        };
+        let mut related = Vec::new();
+        let mut fingerprint: u64 = 0x9e37_79b9_7f4a_7c15;
+        for (i, d) in ds.iter().enumerate() {
+            fingerprint =
+                (fingerprint.rotate_left(7) ^ d.fingerprint).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            if i > 0 {
+                related.push(Related {
+                    file: None,
+                    range: d.finding.range.clone(),
+                    message: d.finding.message.clone(),
+                });
+            }
+            related.extend(
+                d.finding
+                    .related
+                    .iter()
+                    .filter(|r| {
+                        r.file
+                            .as_ref()
+                            .is_some_and(|f| index.file_id(f) == Some(source))
+                    })
+                    .take(1)
+                    .cloned(),
+            );
+        }
+        let first = ds.swap_remove(0);
+        out.push(DupFinding {
+            fingerprint,
+            finding: Finding {
+                code,
+                severity,
+                range: first.finding.range.clone(),
+                message: Text::new(zh, en),
+                related,
+                // Deleting every copied passage at once is not a fix anyone should take blind.
+                fixes: Vec::new(),
+            },
+        });
+    }
+    out
+}
+
 /// `相似的另一处（相似度N%）`: one of 101 texts, made once and shared by every finding (a
 /// workspace with many near copies labels thousands of related locations per edit).
 fn similar_label(pct: u32) -> Text {
@@ -1245,9 +1531,17 @@ fn sentence_findings(
     let threshold = q.settings.threshold();
     let min = q.settings.min_chars.max(MIN_SENTENCE_CHARS);
     let mut out = Vec::new();
+    let glossary = std::cell::OnceCell::new();
     for (id, analysed) in unmatched {
         let (prep, cands) = (&analysed.prep, &analysed.misses);
         let me = index.para(*id);
+        // Glossary entries quote one another (`…，建设张吉怀精品生态文化旅游经济带` under two
+        // terms) and the body they explain: only a whole entry pasted twice is an accident.
+        let glossary =
+            *glossary.get_or_init(|| index.file(file_id).and_then(|f| glossary_line(&f.text)));
+        if is_definition(glossary, me.first_line, index.source(*id)) {
+            continue;
+        }
         let sents = sentences(&prep.norm.chars);
         if sents.len() < 2 {
             continue;
@@ -1255,9 +1549,11 @@ fn sentence_findings(
         let cands: Vec<ParaId> = cands
             .iter()
             .copied()
+            // Across reports a shared sentence is stock language: only repeats inside the
+            // report are accidents.
             .filter(|&o| {
                 let p = index.para(o);
-                index.is_live(o) && (p.file != file_id || p.ord < me.ord)
+                index.is_live(o) && p.file == file_id && p.ord < me.ord
             })
             .collect();
         if cands.is_empty() {
@@ -1277,7 +1573,7 @@ fn sentence_findings(
                 continue;
             }
             let pattern = Pattern::new(chars);
-            let mut best: Option<(f64, ParaId, Range<usize>)> = None;
+            let mut best: Option<(f64, ParaId, Range<usize>, bool)> = None;
             for (o, other, other_sents) in &others {
                 for t in other_sents {
                     if !lengths_compatible(chars.len(), t.len(), threshold) {
@@ -1285,13 +1581,18 @@ fn sentence_findings(
                     }
                     let sim = pattern.similarity(&other.chars[t.clone()]);
                     if sim >= threshold && best.as_ref().is_none_or(|b| sim > b.0) {
-                        best = Some((sim, *o, other.source_range(t.clone())));
+                        let same_figures = figures(chars) == figures(&other.chars[t.clone()]);
+                        best = Some((sim, *o, other.source_range(t.clone()), same_figures));
                     }
                 }
             }
-            let Some((sim, o, other_range)) = best else {
+            let Some((sim, o, other_range, same_figures)) = best else {
                 continue;
             };
+            // Inside one report only a repeat is an accident (see `repeat`).
+            if sim < 1.0 && (sim < UNCHANGED || !same_figures) {
+                continue;
+            }
             let exact = sim >= 1.0;
             let (code, severity) = if exact {
                 (DUPLICATE_PASSAGE.code, exact_sev)

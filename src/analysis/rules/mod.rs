@@ -172,6 +172,8 @@ fn documented_metas() -> Vec<&'static RuleMeta> {
             metas.push(&conflicting_figure_across::META);
         }
     }
+    // The duplicate findings need the workspace; documented after the per-document rules.
+    metas.extend(crate::analysis::duplicates::metas());
     metas
 }
 
