@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzz budget: the proptest fuzz targets of tests/fuzz.rs with a fixed number of cases, in release
-# mode. A failure is shrunk and its seed kept in proptest-regressions/fuzz.txt (commit it: it is
+# mode. A failure is shrunk and its seed kept in tests/fuzz.proptest-regressions (commit it: it is
 # replayed first on every run).
 #
 #   benches/fuzz.sh [cases]      # default 2000 cases per target (large texts: cases / 20)

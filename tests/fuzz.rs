@@ -2,7 +2,7 @@
 //! use): the framing layer over arbitrary byte streams cut at arbitrary points, and the whole
 //! analysis (outline, targets, every rule, fix-all, folding) over arbitrary and large texts. A
 //! default run is short; `benches/fuzz.sh` runs a fixed, larger budget in release mode.
-//! Failing inputs are kept by proptest in `proptest-regressions/fuzz.txt` and replayed first
+//! Failing inputs are kept by proptest in `tests/fuzz.proptest-regressions` and replayed first
 //! on every run.
 
 use proptest::prelude::*;
