@@ -78,6 +78,13 @@ macro_rules! golden {
     ($name:ident, $file:literal) => {
         #[test]
         fn $name() {
+            // expect-test reads a missing file as empty: a golden that was never written would
+            // pass for a document without findings.
+            let path = concat!("tests/golden/duplicates/", $file, ".txt");
+            assert!(
+                std::env::var_os("UPDATE_EXPECT").is_some() || std::path::Path::new(path).exists(),
+                "{path} does not exist: write it with UPDATE_EXPECT=1 and review it"
+            );
             expect_file![concat!("golden/duplicates/", $file, ".txt")].assert_eq(&render($file));
         }
     };

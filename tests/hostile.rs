@@ -538,12 +538,25 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let dog = Watchdog::new(child.id(), 400);
+    let dog = Watchdog::new(child.id(), 250);
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
+    // About 2,900 sections: each documentSymbol answer is most of a megabyte.
+    const NUMS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let zh = |n: usize| match (n / 10, n % 10) {
+        (0, u) => NUMS[u].to_string(),
+        (1, u) => format!("十{}", NUMS[u]),
+        (t, u) => format!("{}十{}", NUMS[t], NUMS[u]),
+    };
     let mut text = String::new();
-    for i in 1..=3000 {
-        text.push_str(&format!("{i}. 第{i}项任务：城镇登记失业率控制在3%以内。\n"));
+    for i in 1..=99 {
+        text.push_str(&format!("{}、第{i}部分\n", zh(i)));
+        for j in 1..=30 {
+            text.push_str(&format!(
+                "（{}）第{j}项任务\n城镇登记失业率控制在3%以内。\n",
+                zh(j)
+            ));
+        }
     }
     let uri = "file:///stalled.txt";
     let writer = std::thread::spawn(move || {

@@ -63,6 +63,82 @@ fn only_lsp_knows_tower_lsp() {
     }
 }
 
+/// Every path a `use` declaration brings in, braces expanded and aliases dropped:
+/// `use std::{fs, io::{self, Read as R}};` → `std::fs`, `std::io`, `std::io::Read`. A substring
+/// search for `std::fs` would miss the grouped form.
+fn use_paths(text: &str) -> Vec<String> {
+    let code: Vec<&str> = code_lines(text).collect();
+    let code = code.join("\n");
+    let mut out = Vec::new();
+    for stmt in code.split(';') {
+        let Some(start) = stmt.lines().position(|l| {
+            let t = l.trim_start();
+            t.starts_with("use ") || (t.starts_with("pub") && t.contains(" use "))
+        }) else {
+            continue;
+        };
+        let body: String = stmt.lines().skip(start).collect::<Vec<_>>().join(" ");
+        let Some(at) = body.find("use ") else {
+            continue;
+        };
+        let path: String = body[at + 4..]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        expand(&path, &mut out);
+    }
+    out
+}
+
+fn expand(path: &str, out: &mut Vec<String>) {
+    let path = path.trim().trim_start_matches("::");
+    let Some(open) = path.find('{') else {
+        let p = path.split(" as ").next().unwrap_or(path).replace(' ', "");
+        out.push(p.trim_end_matches("::self").to_string());
+        return;
+    };
+    let prefix = path[..open].replace(' ', "");
+    let close = path.rfind('}').unwrap_or(path.len());
+    let inner = &path[open + 1..close];
+    let (mut depth, mut from) = (0, 0);
+    let mut items = Vec::new();
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[from..]);
+    for item in items.into_iter().filter(|i| !i.trim().is_empty()) {
+        let item = item.trim();
+        if item == "self" {
+            out.push(prefix.trim_end_matches("::").to_string());
+        } else {
+            expand(&format!("{prefix}{item}"), out);
+        }
+    }
+}
+
+#[test]
+fn use_paths_expand_groups_and_aliases() {
+    let text = "use std::{fs};\nuse std::{\n    collections::HashMap,\n    io::{self, Read as R},\n};\npub(crate) use tokio::sync::mpsc;\n// use std::net;\n";
+    assert_eq!(
+        use_paths(text),
+        vec![
+            "std::fs",
+            "std::collections::HashMap",
+            "std::io",
+            "std::io::Read",
+            "tokio::sync::mpsc"
+        ]
+    );
+}
+
 #[test]
 fn the_core_does_no_io_and_no_async() {
     // Scoped threads for pure parallel computation are allowed; I/O, async and the clock are not.
@@ -83,6 +159,13 @@ fn the_core_does_no_io_and_no_async() {
         for line in code_lines(&text) {
             for f in FORBIDDEN {
                 assert!(!line.contains(f), "{} uses {f}: {line}", path.display());
+            }
+        }
+        // Grouped imports (`use std::{fs, io}`) name a forbidden module without the substring.
+        for used in use_paths(&text) {
+            for f in FORBIDDEN {
+                let hit = used == f || used.starts_with(&format!("{f}::"));
+                assert!(!hit, "{} uses {f}: use {used}", path.display());
             }
         }
     }

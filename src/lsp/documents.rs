@@ -153,6 +153,11 @@ impl DocumentStore {
         }
     }
 
+    /// False after an unreadable change until a full text arrived (see [`Document::in_sync`]).
+    pub fn in_sync(&self, uri: &Url) -> bool {
+        self.lock().docs.get(uri).is_some_and(|d| d.in_sync)
+    }
+
     pub fn close(&self, uri: &Url) -> bool {
         self.lock().docs.remove(uri).is_some()
     }

@@ -6,7 +6,7 @@ pub mod cross_report;
 mod diagnostics;
 pub mod documents;
 pub mod features;
-mod framing;
+pub mod framing;
 mod locations;
 mod log;
 mod ordered;
@@ -70,7 +70,7 @@ where
     let log = Logger::default();
     let (queue, frames, writer) = output::start(output)?;
     let refresh_support = Arc::new(AtomicBool::new(false));
-    let (service, socket) = LspService::new({
+    let (service, socket) = LspService::build({
         let docs = docs.clone();
         let log = log.clone();
         let queue = queue.clone();
@@ -79,7 +79,9 @@ where
             log.set_client(client.clone());
             Backend::new(client, docs, log, queue, refresh_support)
         }
-    });
+    })
+    .custom_method(server::DOCUMENT_TEXT, Backend::document_text)
+    .finish();
     let service = Ordered::new(service, docs, log, refresh_support);
     Server::new(input, frames, socket).serve(service).await;
     // The last responses (to `shutdown`) are still queued.

@@ -36,6 +36,15 @@ struct ClientCaps {
     create_files: bool,
 }
 
+/// The custom request answering an open document's text (see `Backend::document_text`).
+pub const DOCUMENT_TEXT: &str = "report-lsp/documentText";
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentTextParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
 /// The command behind "mark as intended": asks the client to add a passage fingerprint to
 /// `duplicates.ignore` in `report-lsp.toml` (`workspace/applyEdit`; the server writes no file).
 pub const IGNORE_DUPLICATE_COMMAND: &str = "report-lsp.ignoreDuplicate";
@@ -250,6 +259,21 @@ impl Backend {
             }
             diagnostics.workspace_changed(None);
         });
+    }
+
+    /// `report-lsp/documentText`: the server's text and version of an open document, so that
+    /// a client (the soak test, a bug report) can check it is the editor's.
+    pub async fn document_text(&self, params: DocumentTextParams) -> Result<Value> {
+        let uri = params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri, DOCUMENT_TEXT) else {
+            return Err(Error::invalid_params("the document is not open"));
+        };
+        let in_sync = self.docs.in_sync(&uri);
+        Ok(serde_json::json!({
+            "version": snap.version,
+            "text": snap.text(),
+            "inSync": in_sync,
+        }))
     }
 
     fn snapshot(&self, uri: &Url, what: &str) -> Option<Snapshot> {

@@ -415,11 +415,17 @@ end)
 
 check('CLI JSON is mapped to quickfix items', function()
   local cmds = require('report-lsp.commands')
-  eq({ { filename = '/r.txt', lnum = 12, col = 3, text = '地区生产总值 | 增长6%左右' } },
-    cmds.targets_to_qf({ targets = { { line = 12, column = 3, name = '地区生产总值', value = '增长6%左右' } } }, '/r.txt'),
-    'targets')
-  eq({ { filename = '/d/a.txt', lnum = 2, text = '[1] 同一段' }, { filename = '/abs/b.txt', lnum = 1, text = '[1] ' } },
-    cmds.duplicates_to_qf({ clusters = { { members = { { path = 'a.txt', line = 2, text = '同一段' }, { file = '/abs/b.txt' } } } } }, '/d'),
+  -- Trimmed from what `targets --format json` and `duplicates --format json` really print.
+  local targets = vim.json.decode([[{"version":1,"targets":[{"path":"/r.txt","line":3,"column":16,
+    "endLine":3,"endColumn":23,"kind":"target","indicator":"城镇登记失业率","indicatorText":"城镇登记失业率",
+    "text":"城镇登记失业率控制在3%以内","value":3.0,"unit":"%","period":{"start":2017,"end":2017,"label":"2017年"}}]}]])
+  eq({ { filename = '/r.txt', lnum = 3, col = 16, text = '城镇登记失业率控制在3%以内 | 城镇登记失业率 | 3' } },
+    cmds.targets_to_qf(targets, '/other.txt'), 'targets')
+  local clusters = vim.json.decode([[{"clusters":[{"paragraphs":1,"similarity":1.0,"members":[
+    {"path":"a.txt","line":2,"column":1,"endLine":2,"endColumn":9,"paragraphs":1,"text":"同一段"},
+    {"path":"/abs/b.txt","line":7,"column":1,"endLine":7,"endColumn":9,"paragraphs":1,"text":"同一段"}]}]}]])
+  eq({ { filename = '/d/a.txt', lnum = 2, text = '[1] 同一段' }, { filename = '/abs/b.txt', lnum = 7, text = '[1] 同一段' } },
+    cmds.duplicates_to_qf(clusters, '/d'),
     'duplicates')
   eq(nil, cmds.failure('targets', 0, ''), 'success')
   assert(cmds.failure('targets', 2, "error: unrecognized subcommand 'targets'"):find('no "targets" command yet', 1, true))

@@ -31,15 +31,23 @@ test('clap errors for an unknown subcommand are recognised', () => {
   assert.match(msg, /no "targets" command yet; update the server/);
 });
 
-test('duplicate clusters are read from both accepted shapes', () => {
-  const a = parseDuplicates(
-    JSON.stringify({ clusters: [{ members: [{ path: 'a.txt', line: 3, text: '同一段' }, { file: 'b.txt', start_line: 9 }] }] }),
-  );
-  assert.deepEqual(a, [
-    { label: '同一段', locations: [{ path: 'a.txt', line: 3, text: '同一段' }, { path: 'b.txt', line: 9, text: '' }] },
+test('duplicate clusters are read from what `duplicates --format json` prints', () => {
+  // Trimmed from real output: members carry path, line, column, end, paragraphs and text.
+  const real = JSON.stringify({
+    clusters: [
+      {
+        members: [
+          { byteStart: 0, byteEnd: 9, column: 1, endColumn: 4, endLine: 3, line: 3, paragraphs: 1, path: 'a.txt', text: '同一段' },
+          { byteStart: 40, byteEnd: 49, column: 1, endColumn: 4, endLine: 9, line: 9, paragraphs: 1, path: 'b.txt', text: '同一段' },
+        ],
+        paragraphs: 1,
+        similarity: 1.0,
+      },
+    ],
+  });
+  assert.deepEqual(parseDuplicates(real), [
+    { label: '同一段', locations: [{ path: 'a.txt', line: 3, text: '同一段' }, { path: 'b.txt', line: 9, text: '同一段' }] },
   ]);
-  const b = parseDuplicates(JSON.stringify([[{ path: 'c.txt', line: 0 }]]));
-  assert.deepEqual(b, [{ label: 'cluster 1', locations: [{ path: 'c.txt', line: 1, text: '' }] }]);
   assert.throws(() => parseDuplicates('{"x": 1}'), /expected a JSON array/);
 });
 
