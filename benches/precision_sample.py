@@ -207,10 +207,13 @@ def cmd_table(a):
     reports, true against false; and each sample's own precision when it was drawn."""
     findings = run_check(a.bin, a.corpus)
     counts = collections.Counter(x["code"] for _, x in findings)
-    severity = {}
+    # Default severities from the settings schema (`--schema-bin`, the debug build of the same
+    # tree by default: severities do not change the findings, only how they are shown).
+    schema = json.loads(subprocess.run([a.schema_bin, "settings-schema"], capture_output=True).stdout)
+    rules_schema = schema.get("reportLsp.rules", {}).get("properties", {})
+    severity = {code: v.get("default", "—") for code, v in rules_schema.items()}
     present = set()
     for name, x in findings:
-        severity.setdefault(x["code"], x["severity"])
         present.add((name, x["line"], x["code"]))
     by_rule = collections.defaultdict(list)
     for r in load_verdicts(a.verdicts):
@@ -270,6 +273,7 @@ def main():
     c.add_argument("--allow-gone", action="store_true", help="report true findings gone without failing")
     t = sub.add_parser("table")
     t.add_argument("--write", default="", help="also write the table to this file")
+    t.add_argument("--schema-bin", default=os.path.join(ROOT, "target", "debug", "report-lsp"))
     # `--check` / `--table` are accepted as spellings of the subcommands.
     argv = [{"--check": "check", "--table": "table", "--sample": "sample"}.get(x, x) for x in sys.argv[1:]]
     a = p.parse_args(argv)
