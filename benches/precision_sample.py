@@ -147,9 +147,9 @@ def load_verdicts(directory):
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 if line.startswith("#"):
-                    m = re.search(r"--seed (\d+)", line)
+                    m = re.search(r"--seed (\d+)", line) or re.search(r"# sample: (\S+)", line)
                     if m:
-                        seed = int(m.group(1))
+                        seed = m.group(1)
                     continue
                 if not line.strip():
                     continue
@@ -241,10 +241,10 @@ def cmd_table(a):
         t = sum(r["verdict"] == "true" for r in now)
         f = sum(r["verdict"] == "false" for r in now)
         samples = []
-        for seed in sorted({r["_seed"] for r in rs if r["_seed"] is not None}):
+        for seed in sorted({r["_seed"] for r in rs if r["_seed"] is not None}, key=lambda x: (not x.isdigit(), x.zfill(9))):
             st = sum(r["verdict"] == "true" for r in rs if r["_seed"] == seed)
             sf = sum(r["verdict"] == "false" for r in rs if r["_seed"] == seed)
-            samples.append(f"seed {seed}: {st}/{st + sf}")
+            samples.append(f"{'seed ' if seed.isdigit() else ''}{seed}: {st}/{st + sf}")
         sev = severity.get(rule, "—")
         out.append(
             f"| {rule} | {sev} | {counts.get(rule, 0)} | {t + f} | {t} | {f} | {pct(t, f)} | "
