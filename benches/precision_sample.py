@@ -147,9 +147,9 @@ def load_verdicts(directory):
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 if line.startswith("#"):
-                    m = re.search(r"--seed (\d+)", line)
+                    m = re.search(r"--seed (\d+)", line) or re.search(r"# sample: (\S+)", line)
                     if m:
-                        seed = int(m.group(1))
+                        seed = m.group(1)
                     continue
                 if not line.strip():
                     continue
@@ -207,10 +207,13 @@ def cmd_table(a):
     reports, true against false; and each sample's own precision when it was drawn."""
     findings = run_check(a.bin, a.corpus)
     counts = collections.Counter(x["code"] for _, x in findings)
-    severity = {}
+    # Default severities from the settings schema (`--schema-bin`, the debug build of the same
+    # tree by default: severities do not change the findings, only how they are shown).
+    schema = json.loads(subprocess.run([a.schema_bin, "settings-schema"], capture_output=True).stdout)
+    rules_schema = schema.get("reportLsp.rules", {}).get("properties", {})
+    severity = {code: v.get("default", "—") for code, v in rules_schema.items()}
     present = set()
     for name, x in findings:
-        severity.setdefault(x["code"], x["severity"])
         present.add((name, x["line"], x["code"]))
     by_rule = collections.defaultdict(list)
     for r in load_verdicts(a.verdicts):
@@ -238,10 +241,10 @@ def cmd_table(a):
         t = sum(r["verdict"] == "true" for r in now)
         f = sum(r["verdict"] == "false" for r in now)
         samples = []
-        for seed in sorted({r["_seed"] for r in rs if r["_seed"] is not None}):
+        for seed in sorted({r["_seed"] for r in rs if r["_seed"] is not None}, key=lambda x: (not x.isdigit(), x.zfill(9))):
             st = sum(r["verdict"] == "true" for r in rs if r["_seed"] == seed)
             sf = sum(r["verdict"] == "false" for r in rs if r["_seed"] == seed)
-            samples.append(f"seed {seed}: {st}/{st + sf}")
+            samples.append(f"{'seed ' if seed.isdigit() else ''}{seed}: {st}/{st + sf}")
         sev = severity.get(rule, "—")
         out.append(
             f"| {rule} | {sev} | {counts.get(rule, 0)} | {t + f} | {t} | {f} | {pct(t, f)} | "
@@ -270,6 +273,7 @@ def main():
     c.add_argument("--allow-gone", action="store_true", help="report true findings gone without failing")
     t = sub.add_parser("table")
     t.add_argument("--write", default="", help="also write the table to this file")
+    t.add_argument("--schema-bin", default=os.path.join(ROOT, "target", "debug", "report-lsp"))
     # `--check` / `--table` are accepted as spellings of the subcommands.
     argv = [{"--check": "check", "--table": "table", "--sample": "sample"}.get(x, x) for x in sys.argv[1:]]
     a = p.parse_args(argv)

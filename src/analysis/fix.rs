@@ -236,9 +236,10 @@ mod tests {
 
     #[test]
     fn fix_all_reaches_a_fixed_point() {
-        let text = "一、甲\n正文。\n三、乙\n正文。\n";
+        // The one wrong heading (its next sibling confirms it) is renumbered.
+        let text = "一、甲\n正文。\n三、乙\n正文。\n三、丙\n正文。\n";
         let out = fix_all(text, &RuleSettings::default());
-        assert_eq!(out.text, "一、甲\n正文。\n二、乙\n正文。\n");
+        assert_eq!(out.text, "一、甲\n正文。\n二、乙\n正文。\n三、丙\n正文。\n");
         assert_eq!(out.passes, 1);
         let again = fix_all(&out.text, &RuleSettings::default());
         assert_eq!(again.passes, 0);

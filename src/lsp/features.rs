@@ -341,14 +341,18 @@ mod tests {
     #[test]
     fn fix_all_edits_reproduce_the_fixed_text() {
         let config = Config::default();
-        // Needs two passes: the heading fixes overlap (style and numbering of one prefix).
         let text =
             "一、甲\n正文。\n(一)子\n正文。\n（三）子\n正文。\n(四)子\n正文。\n增长 6.5%。\n";
         let edits = fix_all_edits(text, &config).unwrap();
         let fixed = fix::apply_edits(text, &edits);
         assert_eq!(fixed, fix::fix_all(text, &config.rules).text);
+        // Style toward the standard （）; （一）（三）（四） may miss a heading: no renumbering
+        // (issue 12).
         assert!(
-            fixed.contains("(二)子") && fixed.contains("增长6.5%"),
+            fixed.contains("（一）子")
+                && fixed.contains("（三）子")
+                && fixed.contains("（四）子")
+                && fixed.contains("增长6.5%"),
             "{fixed}"
         );
         assert_eq!(fix_all_edits(&fixed, &config), None);

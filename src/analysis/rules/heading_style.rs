@@ -1,7 +1,8 @@
 //! `heading-style`: sibling headings of one numbering family written in different forms —
 //! `（一）` beside `(二)`, `1.` beside `1、` or `１．`, `第一章` beside `第2章`, a blank after some
-//! numbers and not others. Fix: convert the group to the form most headings of that family use
-//! in the document (ties go to the GB/T 9704 form: `一、` `（一）` `1.` `（1）`).
+//! numbers and not others. Fix: convert the heading to the GB/T 9704 form where the document
+//! uses it (`一、` `（一）` `（1）`), otherwise to the form most headings of that family use (ties
+//! go to the standard form).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,8 +26,10 @@ static META: RuleMeta = RuleMeta {
     why: "GB/T 9704 fixes one form per level (一、 （一） 1. （1））. Drafts assembled from \
           several contributors, or passed through a PDF, mix full- and half-width brackets, \
           `1.` and `1、`, full-width digits and stray blanks after the number; the mix is \
-          visible on the printed page. The fix converts the group to the form the document \
-          uses most often for that family.",
+          visible on the printed page. The fix converts each heading to the GB/T 9704 form \
+          where the document uses it for `一、` `（一）` `（1）` (never away from it, even when \
+          a PDF extraction made `(一)` the majority), otherwise to the form the document uses \
+          most often for that family; one edit per finding, fix-all converts them all.",
     example: "（一）坚持规划引领\n(二) 深化非首都功能疏解   ← 同级标题编号形式不统一：此处为“(二) ”，本文多数为“（一）”",
 };
 

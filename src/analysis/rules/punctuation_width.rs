@@ -163,6 +163,31 @@ fn paragraph_finding(of_line: &[Candidate]) -> Finding {
     f
 }
 
+/// Whether the mark at `idx` stands between two Chinese characters inside a quotation that
+/// closes within a few characters, with no sentence mark in between.
+fn inside_a_short_quote(chars: &[(usize, char)], idx: usize) -> bool {
+    let cjk = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|x| chinese_like(x.1) && !"“”".contains(x.1))
+    };
+    if idx == 0 || !cjk(idx - 1) || !cjk(idx + 1) {
+        return false;
+    }
+    let opened = chars[..idx]
+        .iter()
+        .rev()
+        .take(12)
+        .take_while(|x| !"。！？”".contains(x.1))
+        .any(|x| x.1 == '“');
+    let closes = chars[idx + 1..]
+        .iter()
+        .take(12)
+        .take_while(|x| !"。！？“".contains(x.1))
+        .any(|x| x.1 == '”');
+    opened && closes
+}
+
 /// Kinds of marks, each judged on its own: comma, semicolon, colon, exclamation, question
 /// mark, parentheses.
 const KINDS: usize = 6;
@@ -290,6 +315,11 @@ fn scan_line(text: &str, range: Range<usize>, prefixes: &HashSet<usize>, out: &m
                 if c == ':' && (s[k + 1..].starts_with("//") || prev == Some(']')) {
                     continue; // http://, a Markdown footnote `[^12]:`
                 }
+                if c == '?' && inside_a_short_quote(&chars, idx) {
+                    // `“与爱同行?惠游湖北”`: a character lost in a conversion (`·`), not a
+                    // question mark (city-shiyan-2021).
+                    continue;
+                }
                 // A space after the mark is Western spacing and goes with it.
                 let spaced =
                     next == Some(' ') && chars.get(idx + 2).is_some_and(|x| !x.1.is_whitespace());
@@ -414,5 +444,14 @@ mod tests {
         );
         assert!(check(&text).is_empty(), "{:?}", check(&text));
         assert!(check("Only English here, nothing else: fine!").is_empty());
+    }
+
+    /// city-shiyan-2021: `?` for a lost `·` inside a short quoted name.
+    #[test]
+    fn a_lost_character_in_a_quoted_name_is_not_a_question_mark() {
+        let text = format!("{FULL}积极开展“与爱同行?惠游湖北”活动，消费回补。\n");
+        assert!(check(&text).is_empty(), "{:?}", check(&text));
+        let text = format!("{FULL}怎么办?我们要坚持发展。\n");
+        assert_eq!(check(&text).len(), 1);
     }
 }
