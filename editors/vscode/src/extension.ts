@@ -330,7 +330,7 @@ interface Placeholder {
 async function listPlaceholders(): Promise<void> {
   const c = client;
   if (!c || c.state !== State.Running) {
-    void vscode.window.showInformationMessage(`${CLIENT_NAME}: the server is not running.`);
+    void vscode.window.showInformationMessage(t('{0}: the server is not running.', CLIENT_NAME));
     return;
   }
   let found: Placeholder[];
@@ -341,11 +341,11 @@ async function listPlaceholders(): Promise<void> {
         arguments: [],
       })) as Placeholder[] | null) ?? [];
   } catch (e) {
-    void vscode.window.showErrorMessage(`${CLIENT_NAME}: cannot list placeholders: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(t('{0}: cannot list placeholders: {1}', CLIENT_NAME, (e as Error).message));
     return;
   }
   if (found.length === 0) {
-    void vscode.window.showInformationMessage(`${CLIENT_NAME}: no placeholders left in the workspace.`);
+    void vscode.window.showInformationMessage(t('{0}: no placeholders left in the workspace.', CLIENT_NAME));
     return;
   }
   type Item = vscode.QuickPickItem & { uri: vscode.Uri; range: vscode.Range };
@@ -360,7 +360,7 @@ async function listPlaceholders(): Promise<void> {
     };
   });
   const pick = await vscode.window.showQuickPick(items, {
-    title: `${found.length} placeholder(s) to fill in`,
+    title: t('{0} placeholder(s) to fill in', found.length),
     matchOnDetail: true,
   });
   if (pick) await vscode.window.showTextDocument(pick.uri, { selection: pick.range });
