@@ -30,9 +30,13 @@ pub(super) fn paragraph_last_line(text: &str, lines: &[Line], i: usize, from: us
         } else {
             &text[r]
         };
+        if ends_cleanly(t) {
+            break;
+        }
         // A bare title (`第五节 日用化学工业`) does not run on into the paragraph below it.
-        let sentence_like = char_len(t) >= 20 || t.contains(['，', ',', '；', '：', '、']);
-        if ends_cleanly(t) || !sentence_like {
+        let sentence_like =
+            t.len() >= 3 * 20 || char_len(t) >= 20 || t.contains(['，', ',', '；', '：', '、']);
+        if !sentence_like {
             break;
         }
         let Some(j) = next_nonblank(lines, last + 1) else {
@@ -60,8 +64,7 @@ pub(super) fn list_item_end(
     ctx: &ItemContext,
 ) -> Option<usize> {
     let end = paragraph_last_line(text, lines, i, p.title_start);
-    let body = paragraph_text(text, lines, i, end, p.title_start);
-    if ctx.glossary && glossary_entry(&body) {
+    if ctx.glossary && glossary_entry(&paragraph_text(text, lines, i, end.min(i), p.title_start)) {
         return Some(end);
     }
     let next_is_sibling = next_nonblank(lines, end + 1).is_some_and(|j| {
@@ -74,6 +77,10 @@ pub(super) fn list_item_end(
     if !(next_is_sibling || follows_item) {
         return None;
     }
+    if ctx.appendix || ctx.glossary || follows_item {
+        return Some(end);
+    }
+    let body = paragraph_text(text, lines, i, end, p.title_start);
     // In an appendix or a glossary a run is a list whatever its items look like; in the body,
     // only when each item is one sentence (an inline heading is a short sentence followed by
     // its paragraph) with clause punctuation (a bare title is a heading whose body is missing).
