@@ -16,14 +16,29 @@ pub(super) struct ItemContext {
     pub glossary: bool,
     /// Family, number and last line of the previous numbered list item.
     pub last_item: Option<(Family, u32, usize)>,
+    /// The width the text is hard-wrapped at, if it is (see `wrap_width` in `mod.rs`).
+    pub wrap_width: Option<usize>,
 }
 
-/// The last line of the paragraph whose text starts at byte `from` of line `i`: a paragraph broken
-/// by PDF line breaks runs on while a line ends mid-sentence and the next non-blank line is not
-/// numbered.
-pub(super) fn paragraph_last_line(text: &str, lines: &[Line], i: usize, from: usize) -> usize {
+/// The last line of the paragraph whose text starts at byte `from` of line `i`: in a text
+/// hard-wrapped at `wrap` characters, a paragraph runs on while a line at the wrap width ends
+/// mid-sentence and the next non-blank line is not numbered. Elsewhere a paragraph is one line
+/// (a line ending mid-sentence before a body line is a heading, not half an item).
+pub(super) fn paragraph_last_line(
+    text: &str,
+    lines: &[Line],
+    i: usize,
+    from: usize,
+    wrap: Option<usize>,
+) -> usize {
+    let Some(wrap) = wrap else {
+        return i;
+    };
     let mut last = i;
     for _ in 0..40 {
+        if char_len(trimmed(text, &lines[last])) + 4 < wrap {
+            break;
+        }
         let r = lines[last].trimmed();
         let t = if last == i {
             &text[from.clamp(r.start, r.end)..r.end]
@@ -63,7 +78,7 @@ pub(super) fn list_item_end(
     p: &NumberPrefix,
     ctx: &ItemContext,
 ) -> Option<usize> {
-    let end = paragraph_last_line(text, lines, i, p.title_start);
+    let end = paragraph_last_line(text, lines, i, p.title_start, ctx.wrap_width);
     if ctx.glossary && glossary_entry(&paragraph_text(text, lines, i, end.min(i), p.title_start)) {
         return Some(end);
     }
