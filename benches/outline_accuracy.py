@@ -3,7 +3,7 @@
 
     cargo build --release
     python3 benches/outline_accuracy.py [--bin target/release/report-lsp]
-        [--corpus ../shared/corpus-scale] [--verbose] [--json OUT]
+        [--corpus ../shared/corpus-scale] [--verbose] [--json OUT] [--heldout]
 
 For every labelled report, runs `report-lsp outline --format json` and compares:
 - heading entries: every section of kind title/heading except on lines labelled T (the document
@@ -73,15 +73,19 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus-scale"))
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--json")
+    ap.add_argument("--heldout", action="store_true", help="the held-out set instead of the sample")
     args = ap.parse_args()
-    with open(os.path.join(LABELS, "sample.txt"), encoding="utf-8") as f:
+    lists, labels_dir, cands_dir = ("sample.txt", "labels", "candidates")
+    if args.heldout:
+        lists, labels_dir, cands_dir = ("heldout.txt", "heldout", "candidates-heldout")
+    with open(os.path.join(LABELS, lists), encoding="utf-8") as f:
         sample = [l.strip() for l in f if l.strip()]
     totals = dict(entries=0, right=0, labelled=0, found=0, nested=0, items_on_i=0,
                   items_on_h=0, unlabelled=0, perfect=0)
     rows = []
     for name in sample:
-        labels = read_labels(os.path.join(LABELS, "labels", name))
-        cands = read_candidates(os.path.join(LABELS, "candidates", name.replace(".txt", ".tsv")))
+        labels = read_labels(os.path.join(LABELS, labels_dir, name))
+        cands = read_candidates(os.path.join(LABELS, cands_dir, name.replace(".txt", ".tsv")))
         titles = {l for l, (k, _) in labels.items() if k == "T"}
         path = os.path.join(args.corpus, name)
         res = subprocess.run([args.bin, "outline", "--format", "json", path],

@@ -455,8 +455,13 @@ pub fn is_debris_line(s: &str) -> bool {
 
 /// `附件`, `附件1：`, `附录二`: an appendix starts a new document-level section.
 pub fn is_appendix_marker(s: &str) -> bool {
+    let t = s.trim_matches(is_blank_char);
+    // Most lines are body text: only short lines starting with 附 can be markers.
+    if !t.starts_with('附') || t.len() > 3 * 12 {
+        return false;
+    }
     // `附 录`, `附　件`: spaced out like a title.
-    let t: String = s.chars().filter(|c| !is_blank_char(*c)).collect();
+    let t: String = t.chars().filter(|c| !is_blank_char(*c)).collect();
     ["附件", "附录", "附页", "附表"]
         .iter()
         .any(|k| t.starts_with(k))
@@ -472,7 +477,7 @@ pub fn is_titled_appendix(s: &str) -> bool {
             .expect("static regex")
     });
     let t = s.trim_matches(is_blank_char);
-    re.is_match(t) && char_len(t) <= 50 && !t.ends_with(is_sentence_end)
+    t.starts_with('附') && char_len(t) <= 50 && !t.ends_with(is_sentence_end) && re.is_match(t)
 }
 
 /// The heading of a report's glossary, which often ends with a colon: `名词解释：`,
@@ -480,10 +485,11 @@ pub fn is_titled_appendix(s: &str) -> bool {
 pub fn is_glossary_heading(s: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^(附[：:]?)?(《[^》]{1,24}》)?(有关|相关)?(名词(解释|注释|解析|注解)|词语(解释|说明))(和说明|及说明)?[：:]?$|^(附注|注释)[：:]?$")
+        Regex::new(r"^([-·•][ \u{3000}]*)?(附[：:]?|资料[：:])?(《[^》]{1,24}》)?(有关|相关)?(名词(解释|注释|解析|注解)|词语(解释|说明))(和说明|及说明)?([（(][^）)]{1,24}[）)])?[：:]?$|^(附注|注释)[：:]?$")
             .expect("static regex")
     });
-    re.is_match(s.trim_matches(is_blank_char))
+    // Glossary headings are short; spare the regex the body lines.
+    s.len() <= 3 * 48 && re.is_match(s.trim_matches(is_blank_char))
 }
 
 /// A preface or closing part named by a word alone (`序言`, `绪　言`, `结束语`), as the plan
@@ -717,6 +723,7 @@ mod tests {
             "\u{3000}名词注释:",
             "名词注解：",
             "有关词语说明",
+            "- 资料：《政府工作报告》名词解释（按报告中出现顺序排列）：",
             "附注：",
             "注释",
         ] {

@@ -16,23 +16,42 @@ pub(super) struct ItemContext {
     pub glossary: bool,
     /// Family, number and last line of the previous numbered list item.
     pub last_item: Option<(Family, u32, usize)>,
+    /// The width the text is hard-wrapped at, if it is (see `wrap_width` in `mod.rs`).
+    pub wrap_width: Option<usize>,
 }
 
-/// The last line of the paragraph whose text starts at byte `from` of line `i`: a paragraph broken
-/// by PDF line breaks runs on while a line ends mid-sentence and the next non-blank line is not
-/// numbered.
-pub(super) fn paragraph_last_line(text: &str, lines: &[Line], i: usize, from: usize) -> usize {
+/// The last line of the paragraph whose text starts at byte `from` of line `i`: in a text
+/// hard-wrapped at `wrap` characters, a paragraph runs on while a line at the wrap width ends
+/// mid-sentence and the next non-blank line is not numbered. Elsewhere a paragraph is one line
+/// (a line ending mid-sentence before a body line is a heading, not half an item).
+pub(super) fn paragraph_last_line(
+    text: &str,
+    lines: &[Line],
+    i: usize,
+    from: usize,
+    wrap: Option<usize>,
+) -> usize {
+    let Some(wrap) = wrap else {
+        return i;
+    };
     let mut last = i;
     for _ in 0..40 {
+        if char_len(trimmed(text, &lines[last])) + 4 < wrap {
+            break;
+        }
         let r = lines[last].trimmed();
         let t = if last == i {
             &text[from.clamp(r.start, r.end)..r.end]
         } else {
             &text[r]
         };
+        if ends_cleanly(t) {
+            break;
+        }
         // A bare title (`第五节 日用化学工业`) does not run on into the paragraph below it.
-        let sentence_like = char_len(t) >= 20 || t.contains(['，', ',', '；', '：', '、']);
-        if ends_cleanly(t) || !sentence_like {
+        let sentence_like =
+            t.len() >= 3 * 20 || char_len(t) >= 20 || t.contains(['，', ',', '；', '：', '、']);
+        if !sentence_like {
             break;
         }
         let Some(j) = next_nonblank(lines, last + 1) else {
@@ -59,9 +78,8 @@ pub(super) fn list_item_end(
     p: &NumberPrefix,
     ctx: &ItemContext,
 ) -> Option<usize> {
-    let end = paragraph_last_line(text, lines, i, p.title_start);
-    let body = paragraph_text(text, lines, i, end, p.title_start);
-    if ctx.glossary && glossary_entry(&body) {
+    let end = paragraph_last_line(text, lines, i, p.title_start, ctx.wrap_width);
+    if ctx.glossary && glossary_entry(&paragraph_text(text, lines, i, end.min(i), p.title_start)) {
         return Some(end);
     }
     let next_is_sibling = next_nonblank(lines, end + 1).is_some_and(|j| {
@@ -74,6 +92,10 @@ pub(super) fn list_item_end(
     if !(next_is_sibling || follows_item) {
         return None;
     }
+    if ctx.appendix || ctx.glossary || follows_item {
+        return Some(end);
+    }
+    let body = paragraph_text(text, lines, i, end, p.title_start);
     // In an appendix or a glossary a run is a list whatever its items look like; in the body,
     // only when each item is one sentence (an inline heading is a short sentence followed by
     // its paragraph) with clause punctuation (a bare title is a heading whose body is missing).

@@ -194,7 +194,10 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
     let mut in_front_matter = true;
     // Whether the previous non-blank line allows a heading to start here.
     let mut prev_clean = true;
-    let mut item_ctx = ItemContext::default();
+    let mut item_ctx = ItemContext {
+        wrap_width,
+        ..ItemContext::default()
+    };
     // The line right after an appendix marker: the appendix's title, however long.
     let mut appendix_title_at: Option<usize> = None;
     let mut i = 0;
@@ -254,8 +257,15 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         } else {
             key
         };
+        if is_title || is_dateline(t) || is_salutation(t) {
+            // A new document (or a pasted copy) starts: no longer in an appendix or glossary.
+            item_ctx = ItemContext {
+                wrap_width,
+                ..ItemContext::default()
+            };
+        }
         if is_title {
-            item_ctx = ItemContext::default();
+            // The title itself opens no appendix or glossary.
         } else if glossary {
             item_ctx.appendix |= appendix;
             item_ctx.glossary = true;
