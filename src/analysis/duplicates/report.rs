@@ -782,9 +782,7 @@ impl<'a> Reuse<'a> {
 
     /// The glossary heading line of another file, looked up once per version of it.
     fn other_glossary(&self, file: FileId) -> Option<u32> {
-        let Some(f) = self.index.file(file) else {
-            return None;
-        };
+        let f = self.index.file(file)?;
         let mut memo = self.memo.borrow_mut();
         match memo.other_glossary.get(&file) {
             Some(&(hash, line)) if hash == f.text_hash => line,
