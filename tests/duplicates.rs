@@ -10,11 +10,10 @@ use std::time::Duration;
 use common::{file_uri, Options, Server, TempDir, TIMEOUT};
 use serde_json::{json, Value};
 
-const A: &str =
-    "坚持稳中求进工作总基调，全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。";
-const B: &str =
-    "持续深化京津冀协同发展，有序疏解非首都功能，推动城市副中心高质量发展取得新的成效。";
-const C: &str = "扎实推进乡村振兴，加强农业基础设施建设，促进农民持续增收，改善农村人居环境。";
+// Long enough (50+ characters) to be substantive copies across reports.
+const A: &str = "坚持稳中求进工作总基调，全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，不断增强城市综合实力和竞争力。";
+const B: &str = "持续深化京津冀协同发展，有序疏解非首都功能，推动城市副中心高质量发展取得新的成效，打造现代化首都都市圈。";
+const C: &str = "扎实推进乡村振兴，加强农业基础设施建设，促进农民持续增收，改善农村人居环境，建设宜居宜业和美乡村新面貌。";
 
 fn write(dir: &Path, rel: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(rel);
@@ -171,7 +170,7 @@ fn cross_file_duplicates_with_related_information_progress_and_watched_files() {
     let second = file_uri(&root.join("second.txt"));
     s.open(
         &second,
-        "第二份草稿的第一段，与别处都不相同，讲的是城市更新行动。\n",
+        "第二份草稿的第一段，与别处都不相同，讲的是城市更新行动，老旧小区改造、街区更新和地下管网建设一并推进。\n",
         1,
     );
     wait_dups(&mut s, &second, |d| d.is_empty());
@@ -179,7 +178,7 @@ fn cross_file_duplicates_with_related_information_progress_and_watched_files() {
         &uri,
         2,
         json!([{ "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 0 } },
-                 "text": "第二份草稿的第一段，与别处都不相同，讲的是城市更新行动。\n" }]),
+                 "text": "第二份草稿的第一段，与别处都不相同，讲的是城市更新行动，老旧小区改造、街区更新和地下管网建设一并推进。\n" }]),
     );
     let d = wait_dups(&mut s, &second, |d| d.len() == 1);
     assert_eq!(

@@ -476,6 +476,8 @@ pub struct MatchCache {
     last: Option<Built>,
     /// Calls that kept the last runs (for tests and benchmarks).
     reused: u64,
+    /// What the reuse test decided, kept across edits of this document (see [`ReuseMemo`]).
+    reuse: ReuseMemo,
     /// Cached paragraphs whose `misses` may be out of date: a paragraph added since shares a
     /// fingerprint with them (it may rank among their best candidates). Queried again when the
     /// misses are needed (the paragraph has no match left).
@@ -501,6 +503,7 @@ impl MatchCache {
             .collect();
         if fresh || new.len() > MAX_INCREMENTAL {
             self.last = None;
+            self.reuse = ReuseMemo::default();
             self.stale.clear();
             self.entries.clear();
             self.epoch = index.epoch();
@@ -643,10 +646,17 @@ pub fn document_findings_cached(
     let text = file.text.clone();
     let mut line_cache: HashMap<FileId, Rc<Vec<Line>>> = HashMap::new();
 
-    let reuse = Reuse::new(index, file_id, &built.positions);
-    let spans: Vec<Span> = runs
-        .iter()
-        .filter(|r| reuse.keep(r))
+    let reuse = Reuse::new(
+        index,
+        file_id,
+        &built.positions,
+        std::mem::take(&mut cache.reuse),
+        others_updates,
+    );
+    let kept: Vec<&Run> = runs.iter().filter(|r| reuse.keep(r)).collect();
+    cache.reuse = reuse.into_memo();
+    let spans: Vec<Span> = kept
+        .into_iter()
         .filter_map(|r| span(index, file_id, &text, r, &starts, &mut line_cache))
         .collect();
     // One finding per repeated block: runs over the same part of this document together.
@@ -692,31 +702,101 @@ pub fn document_findings_cached(
 }
 
 /// The test of runs across reports: only real reuse is kept (see `reuse.rs`).
+/// Verdicts kept at most (a long editing session leaves the old paragraphs' behind).
+const MAX_MEMO: usize = 1 << 16;
+
+/// The verdicts of [`Reuse::substantive`] per (paragraph, other paragraph, its match count), valid while
+/// no other file changes and this file's glossary heading stays where it was (paragraph ids are
+/// stable and a paragraph's new matches give it a new analysis); and the governments of the
+/// files, valid while the set of files stays.
+#[derive(Default)]
+struct ReuseMemo {
+    others_updates: u64,
+    glossary: Option<Option<u32>>,
+    verdicts: FastMap<(ParaId, ParaId, usize), bool>,
+    governments: Option<(u64, usize, Arc<Governments>)>,
+    /// Glossary heading lines of the other files, by the text they were read from.
+    other_glossary: FastMap<FileId, (u64, Option<u32>)>,
+}
+
 struct Reuse<'a> {
     index: &'a Index,
     file_id: FileId,
-    governments: std::cell::OnceCell<Governments>,
+    governments: std::cell::OnceCell<Arc<Governments>>,
     glossary: std::cell::OnceCell<Option<u32>>,
+    memo: std::cell::RefCell<ReuseMemo>,
     analysed: FastMap<ParaId, &'a Analysed>,
-    /// Glossary heading lines of the other files, looked up once.
-    other_glossary: std::cell::RefCell<FastMap<FileId, Option<u32>>>,
 }
 
 impl<'a> Reuse<'a> {
-    fn new(index: &'a Index, file_id: FileId, positions: &'a [Position]) -> Reuse<'a> {
+    fn new(
+        index: &'a Index,
+        file_id: FileId,
+        positions: &'a [Position],
+        mut memo: ReuseMemo,
+        others_updates: u64,
+    ) -> Reuse<'a> {
+        if memo.others_updates != others_updates || memo.verdicts.len() > MAX_MEMO {
+            memo.verdicts.clear();
+            memo.others_updates = others_updates;
+        }
         Reuse {
             index,
             file_id,
+            memo: std::cell::RefCell::new(memo),
             governments: Default::default(),
             glossary: Default::default(),
             analysed: positions.iter().map(|p| (p.id, &*p.analysed)).collect(),
-            other_glossary: Default::default(),
         }
     }
 
     fn governments(&self) -> &Governments {
-        self.governments
-            .get_or_init(|| Governments::new(self.index))
+        self.governments.get_or_init(|| {
+            let key = (self.index.epoch(), self.index.file_count());
+            let mut memo = self.memo.borrow_mut();
+            match &memo.governments {
+                Some((e, n, g)) if (*e, *n) == key => g.clone(),
+                _ => {
+                    let g = Arc::new(Governments::new(self.index));
+                    memo.governments = Some((key.0, key.1, g.clone()));
+                    g
+                }
+            }
+        })
+    }
+
+    fn glossary(&self) -> Option<u32> {
+        *self.glossary.get_or_init(|| {
+            let g = self
+                .index
+                .file(self.file_id)
+                .and_then(|f| glossary_line(&f.text));
+            let mut memo = self.memo.borrow_mut();
+            if memo.glossary != Some(g) {
+                memo.verdicts.clear();
+                memo.glossary = Some(g);
+            }
+            g
+        })
+    }
+
+    /// The glossary heading line of another file, looked up once per version of it.
+    fn other_glossary(&self, file: FileId) -> Option<u32> {
+        let f = self.index.file(file)?;
+        let mut memo = self.memo.borrow_mut();
+        match memo.other_glossary.get(&file) {
+            Some(&(hash, line)) if hash == f.text_hash => line,
+            _ => {
+                let line = glossary_line(&f.text);
+                memo.other_glossary.insert(file, (f.text_hash, line));
+                line
+            }
+        }
+    }
+
+    /// Hands the memo back to the cache.
+    fn into_memo(self) -> ReuseMemo {
+        self.memo.into_inner()
     }
 
     /// Inside the report a run is kept when most of it (by length) is a repeat: equal, or
@@ -754,39 +834,35 @@ impl<'a> Reuse<'a> {
     }
 
     fn substantive(&self, p: ParaId, q: ParaId, sim: f64, same_government: bool) -> bool {
-        let (pp, qp) = (self.index.para(p), self.index.para(q));
+        let pp = self.index.para(p);
         if pp.len < MIN_REUSE_CHARS || same_government && sim < UNCHANGED {
             return false;
         }
-        let glossary = *self.glossary.get_or_init(|| {
-            self.index
-                .file(self.file_id)
-                .and_then(|f| glossary_line(&f.text))
-        });
+        // Read first: a moved glossary heading clears the memo.
+        let glossary = self.glossary();
+        // A paragraph's matches only grow while it is cached: their count tells its analyses apart.
+        let analysis = self.analysed.get(&p).map_or(0, |a| a.matches.len());
+        let key = (p, q, analysis);
+        if let Some(&v) = self.memo.borrow().verdicts.get(&key) {
+            return v;
+        }
+        let v = self.compute_substantive(p, q, sim, glossary);
+        self.memo.borrow_mut().verdicts.insert(key, v);
+        v
+    }
+
+    fn compute_substantive(&self, p: ParaId, q: ParaId, sim: f64, glossary: Option<u32>) -> bool {
+        let (pp, qp) = (self.index.para(p), self.index.para(q));
         if is_definition(glossary, pp.first_line, self.index.source(p)) {
             return false;
         }
-        let q_glossary = *self
-            .other_glossary
-            .borrow_mut()
-            .entry(qp.file)
-            .or_insert_with(|| {
-                self.index
-                    .file(qp.file)
-                    .and_then(|f| glossary_line(&f.text))
-            });
+        let q_glossary = self.other_glossary(qp.file);
         if is_definition(q_glossary, qp.first_line, self.index.source(q)) {
             return false;
         }
-        if sim < 1.0 && template(self.index, p, q) {
-            return false;
-        }
         let Some(a) = self.analysed.get(&p) else {
-            return true;
+            return !(sim < 1.0 && template(self.index, p, q));
         };
-        if self.common_language(&a.prep.fps) {
-            return false;
-        }
         let mut others: Vec<FileId> = a
             .matches
             .iter()
@@ -796,7 +872,13 @@ impl<'a> Reuse<'a> {
             .collect();
         others.sort_unstable();
         others.dedup();
-        !self.governments().shared(self.file_id, &others)
+        if self.governments().shared(self.file_id, &others) {
+            return false;
+        }
+        if sim < 1.0 && template(self.index, p, q) {
+            return false;
+        }
+        !self.common_language(&a.prep.fps)
     }
 }
 
@@ -823,11 +905,18 @@ impl Reuse<'_> {
                 if postings.len() < many {
                     return false;
                 }
+                // Distinct files, stopping at `many`.
                 files.clear();
-                files.extend(postings.iter().map(|id| self.index.para(id).file));
-                files.sort_unstable();
-                files.dedup();
-                files.len() >= many
+                for id in postings.iter() {
+                    let f = self.index.para(id).file;
+                    if !files.contains(&f) {
+                        files.push(f);
+                        if files.len() >= many {
+                            return true;
+                        }
+                    }
+                }
+                false
             })
             .count();
         widespread * 2 >= fps.len()

@@ -132,6 +132,11 @@ pub fn is_definition(glossary: Option<u32>, line: u32, paragraph: &str) -> bool 
 /// `《政府工作报告》注释`, `附：相关名词解释`, `资料：《政府工作报告》名词解释（按报告中出现顺序排列）`).
 pub fn glossary_line(text: &str) -> Option<u32> {
     text.lines().enumerate().find_map(|(i, line)| {
+        // At most 40 characters of up to 4 bytes, and some blanks: paragraphs are skipped
+        // without decoding them.
+        if line.len() > 200 {
+            return None;
+        }
         let t = line.trim();
         let short = t.chars().count() <= 40 && !t.contains('。') && !t.contains('，');
         let names = [
