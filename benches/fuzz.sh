@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CASES="${1:-2000}"
 time FUZZ_CASES="$CASES" cargo test --release --test fuzz -- framing analysis_survives_any
-time FUZZ_CASES="$(( CASES / 20 ))" cargo test --release --test fuzz -- --ignored large
+time FUZZ_CASES="$(( CASES / 20 ))" cargo test --release --test fuzz -- large
