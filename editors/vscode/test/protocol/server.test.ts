@@ -31,14 +31,19 @@ function isDocumentSymbols(r: DocumentSymbol[] | SymbolInformation[] | null): r 
 
 const numbering = (d: Diagnostic) => d.code === 'heading-numbering' && d.source === DIAGNOSTIC_SOURCE;
 
-/** A report with a skipped sibling number: 一、二、四、 */
-const SKIPPED = [
+/**
+ * A report with a repeated sibling number: 一、二、二、四、. The fix renumbers the one wrong
+ * heading, which the next sibling (四、) confirms; a bare gap (一、二、四、) gets no fix.
+ */
+const REPEATED = [
   '测试报告',
   '',
   '一、甲',
   '甲的正文写在这里，共同推进各项工作。',
   '二、乙',
   '乙的正文写在这里，持续改善民生福祉。',
+  '二、丙',
+  '丙的正文写在这里，稳步扩大对外开放。',
   '四、丁',
   '丁的正文写在这里，全面完成目标任务。',
   '',
@@ -105,13 +110,13 @@ describe('beijing-2020-report.txt', () => {
 });
 
 describe('numbering error', () => {
-  test('a skipped number is diagnosed and the quickfix renumbers it', async () => {
+  test('a repeated number is diagnosed and the quickfix renumbers it', async () => {
     const file = path.join(tmp, 'skipped.txt');
-    fs.writeFileSync(file, SKIPPED);
-    const uri = await session.open(file, SKIPPED);
+    fs.writeFileSync(file, REPEATED);
+    const uri = await session.open(file, REPEATED);
     const diags = await session.waitForDiagnostics(uri, 'heading-numbering', (d) => d.some(numbering));
     const diag = diags.find(numbering)!;
-    assert.equal(diag.range.start.line, SKIPPED.split('\n').indexOf('四、丁'));
+    assert.equal(diag.range.start.line, REPEATED.split('\n').lastIndexOf('二、丙'));
 
     const actions = await session.within('codeAction', () =>
       session.conn.sendRequest(CodeActionRequest.type, {
@@ -127,15 +132,15 @@ describe('numbering error', () => {
       fix = await session.within('codeAction/resolve', () => session.conn.sendRequest(CodeActionResolveRequest.type, fix!));
     }
     assert.ok(fix.edit, 'quickfix has no edit');
-    const fixed = applyEdits(SKIPPED, editsFor(fix.edit, uri));
-    assert.ok(fixed.includes('三、丁'), fixed);
-    assert.ok(!fixed.includes('四、'), fixed);
+    const fixed = applyEdits(REPEATED, editsFor(fix.edit, uri));
+    assert.ok(fixed.includes('三、丙') && fixed.includes('四、丁'), fixed);
+    assert.equal(fixed.split('二、').length, 2, fixed);
 
     // What "Report LSP: Fix All in This File" asks for: source.fixAll over the whole document.
     const fixAll = await session.within('codeAction source.fixAll', () =>
       session.conn.sendRequest(CodeActionRequest.type, {
         textDocument: { uri },
-        range: { start: { line: 0, character: 0 }, end: { line: SKIPPED.split('\n').length, character: 0 } },
+        range: { start: { line: 0, character: 0 }, end: { line: REPEATED.split('\n').length, character: 0 } },
         context: { diagnostics: diags, only: ['source.fixAll'], triggerKind: 1 },
       }),
     );
@@ -146,12 +151,12 @@ describe('numbering error', () => {
       all = await session.within('codeAction/resolve', () => session.conn.sendRequest(CodeActionResolveRequest.type, all!));
     }
     assert.ok(all.edit, 'source.fixAll has no edit');
-    assert.equal(applyEdits(SKIPPED, editsFor(all.edit, uri)), fixed);
+    assert.equal(applyEdits(REPEATED, editsFor(all.edit, uri)), fixed);
 
     // The server agrees once it sees the edited text.
     await session.conn.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 2 },
-      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } }, text: fixed }],
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: REPEATED.split('\n').length, character: 0 } }, text: fixed }],
     });
     await session.waitForDiagnostics(uri, 'no heading-numbering after the fix', (d) => !d.some(numbering));
   });
