@@ -156,6 +156,8 @@ def load_verdicts(directory):
                 cells = line.rstrip("\n").split("\t")
                 if header is None:
                     header = cells
+                    if "verdict" not in header:
+                        break  # not a verdict file (e.g. report-year-labels.tsv)
                     continue
                 if cells == header:
                     continue

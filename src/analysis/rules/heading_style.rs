@@ -77,7 +77,10 @@ struct Numbered<'a> {
 
 fn numbered<'a>(text: &str, s: &'a Section) -> Option<Numbered<'a>> {
     let family = s.family?;
-    if s.kind != SectionKind::Heading || !family.is_numbered() || family == Family::Circled {
+    // Numbered list items (glossary entries, task lists) are siblings whose number forms
+    // should agree as well; `一是` openers carry no marker and drop out below.
+    let listed = matches!(s.kind, SectionKind::Heading | SectionKind::ListItem);
+    if !listed || !family.is_numbered() || family == Family::Circled {
         return None;
     }
     let prefix = s.prefix.clone()?;
@@ -300,6 +303,17 @@ mod tests {
 
     fn fixed(text: &str) -> String {
         testing::fixed(&HeadingStyle, text, true)
+    }
+
+    /// majorcity-guangzhou-2012 (shortened): glossary entries are list items in the outline,
+    /// and one of them is numbered `24.` among `22．` `23．` `25．`.
+    #[test]
+    fn numbered_list_items_are_checked_too() {
+        let text = "一、工作回顾\n正文内容。\n\n名词解释\n\n22．天网工程：是指为满足城市治安防控和城市管理需要建设的系统。\n\n23．PM2.5：是指直径小于或等于2.5微米的颗粒物。\n\n24.5个新湖：广州计划建设花都湖、云岭湖等五个新湖。\n\n25．“一屏四片”：“一屏”即北部山地构筑天然生态屏障。\n";
+        let got = check(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].starts_with("'24.'"), "{got:?}");
+        assert!(fixed(text).contains("\n24．5个新湖"), "{}", fixed(text));
     }
 
     #[test]
