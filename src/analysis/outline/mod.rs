@@ -134,6 +134,24 @@ struct Candidate {
     top_leaf: bool,
 }
 
+impl Candidate {
+    /// A standalone heading without a number (`五年工作回顾`, `序言`).
+    fn unnumbered(line: usize, selection: Range<usize>, name: String, top_leaf: bool) -> Self {
+        Candidate {
+            kind: SectionKind::Heading,
+            family: Some(Family::Unnumbered),
+            number: None,
+            marker: None,
+            prefix: None,
+            numeral: None,
+            line,
+            selection,
+            name,
+            top_leaf,
+        }
+    }
+}
+
 /// Builds the outline of `text`, whose lines are `lines` (from [`super::text::split_lines`]).
 pub fn build(text: &str, lines: &[Line]) -> Outline {
     let roles_and_candidates = classify(text, lines);
@@ -308,18 +326,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         if short && is_preface_heading(t) {
             in_front_matter = false;
             roles[i] = Role::Section;
-            candidates.push(Candidate {
-                kind: SectionKind::Heading,
-                family: Some(Family::Unnumbered),
-                number: None,
-                marker: None,
-                prefix: None,
-                numeral: None,
-                line: i,
-                selection: line.trimmed(),
-                name: key,
-                top_leaf: true,
-            });
+            candidates.push(Candidate::unnumbered(i, line.trimmed(), key, true));
             prev_clean = true;
             i += 1;
             continue;
@@ -512,18 +519,7 @@ fn classify(text: &str, lines: &[Line]) -> (Vec<Role>, Vec<Candidate>) {
         }
         if unnumbered {
             roles[i] = Role::Section;
-            candidates.push(Candidate {
-                kind: SectionKind::Heading,
-                family: Some(Family::Unnumbered),
-                number: None,
-                marker: None,
-                prefix: None,
-                numeral: None,
-                line: i,
-                selection: line.trimmed(),
-                name: key,
-                top_leaf: false,
-            });
+            candidates.push(Candidate::unnumbered(i, line.trimmed(), key, false));
             prev_clean = true;
         } else {
             roles[i] = Role::Body;
